@@ -1,0 +1,8 @@
+"""mmengine integration: safe checkpoint loading, CPU distributed runs."""
+from .cpu_dist import CPUDistributedDataParallel, prepare_cpu_distributed
+from .safe_load import (install_safe_local_loader, mmengine_safe_globals,
+                        safe_torch_load)
+
+__all__ = ['install_safe_local_loader', 'mmengine_safe_globals',
+           'safe_torch_load', 'CPUDistributedDataParallel',
+           'prepare_cpu_distributed']

@@ -1,0 +1,41 @@
+"""Multi-process training on CPU (gloo), e.g. for tests and CPU clusters.
+
+mmengine assumes one GPU per process: it calls ``torch.cuda.set_device`` when
+it initialises the process group and wraps the model in DDP with
+``device_ids=[LOCAL_RANK]``, both of which fail for CPU modules.
+"""
+import torch
+import torch.distributed as dist
+from mmengine.model import MMDistributedDataParallel
+from mmengine.registry import MODEL_WRAPPERS
+
+__all__ = ['CPUDistributedDataParallel', 'prepare_cpu_distributed']
+
+
+@MODEL_WRAPPERS.register_module()
+class CPUDistributedDataParallel(MMDistributedDataParallel):
+    """:class:`MMDistributedDataParallel` for CPU modules (no device ids)."""
+
+    def __init__(self, module, device_ids=None, **kwargs) -> None:
+        super().__init__(module=module, device_ids=None, **kwargs)
+
+
+def prepare_cpu_distributed(cfg) -> bool:
+    """Set up gloo + CPU DDP when launched distributed without CUDA.
+
+    Args:
+        cfg (Config): the run's config; ``launcher`` must be set.
+
+    Returns:
+        bool: whether the CPU set-up was applied.
+    """
+    if cfg.get('launcher', 'none') == 'none' or torch.cuda.is_available():
+        return False
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = \
+        'gloo'
+    wrapper = dict(cfg.get('model_wrapper_cfg') or {})
+    wrapper['type'] = 'CPUDistributedDataParallel'
+    cfg.model_wrapper_cfg = wrapper
+    return True

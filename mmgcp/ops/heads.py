@@ -1,0 +1,174 @@
+"""Covariance pooling heads: ``B x C x H x W`` features -> ``B x K`` vectors.
+
+Every head optionally starts with the dimension reduction of the GCP
+classifiers (1x1 conv without bias, BN, ReLU), then pools a covariance,
+normalises it and vectorises its upper triangle. ``output_dim`` is ``K``.
+"""
+import math
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .covariance import covariance, triu_size, triu_vec
+from .eig import mpn
+from .isqrt import isqrt
+
+__all__ = ['GCP', 'ISqrtCov', 'MPNCov', 'DropCov']
+
+
+class GCP(nn.Module):
+    """Plain global covariance pooling (no normalisation).
+
+    Args:
+        in_channels (int): channels of the input features.
+        reduced_channels (int, optional): if given, a 1x1 conv (no bias) +
+            BN + ReLU reduces the features to this many channels first, as
+            in the GCP classifiers (``layer_reduce``, ``layer_reduce_bn``).
+    """
+
+    def __init__(self, in_channels: int,
+                 reduced_channels: Optional[int] = None) -> None:
+        super().__init__()
+        self.in_channels = in_channels
+        if reduced_channels is None:
+            self.channels = in_channels
+        else:
+            self.channels = reduced_channels
+            self.layer_reduce = nn.Conv2d(
+                in_channels, reduced_channels, 1, bias=False)
+            self.layer_reduce_bn = nn.BatchNorm2d(reduced_channels)
+            self.layer_reduce_relu = nn.ReLU(inplace=True)
+
+    @property
+    def output_dim(self) -> int:
+        return triu_size(self.channels)
+
+    def reduce(self, x: torch.Tensor) -> torch.Tensor:
+        if not hasattr(self, 'layer_reduce'):
+            return x
+        return self.layer_reduce_relu(
+            self.layer_reduce_bn(self.layer_reduce(x)))
+
+    def normalize(self, cov: torch.Tensor) -> torch.Tensor:
+        """Post-normalisation of ``B x C x C`` covariances (none here)."""
+        return cov
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return triu_vec(self.normalize(covariance(self.reduce(x))))
+
+
+class ISqrtCov(GCP):
+    """iSQRT-COV: covariance -> Newton-Schulz square root -> triu vector.
+
+    Args:
+        in_channels (int): channels of the input features.
+        reduced_channels (int, optional): see :class:`GCP`.
+        num_iter (int): Newton-Schulz iterations. Default: 5.
+    """
+
+    def __init__(self, in_channels: int,
+                 reduced_channels: Optional[int] = None,
+                 num_iter: int = 5) -> None:
+        super().__init__(in_channels, reduced_channels)
+        self.num_iter = num_iter
+
+    def normalize(self, cov: torch.Tensor) -> torch.Tensor:
+        return isqrt(cov, self.num_iter)
+
+
+class MPNCov(GCP):
+    """MPN-COV: exact matrix power by eigendecomposition.
+
+    Args:
+        in_channels (int): channels of the input features.
+        reduced_channels (int, optional): see :class:`GCP`.
+        alpha (float): matrix power, ``> 0``. Default: 0.5.
+    """
+
+    def __init__(self, in_channels: int,
+                 reduced_channels: Optional[int] = None,
+                 alpha: float = 0.5) -> None:
+        if not alpha > 0:
+            raise ValueError(f'alpha must be > 0, got {alpha}')
+        super().__init__(in_channels, reduced_channels)
+        self.alpha = alpha
+
+    def normalize(self, cov: torch.Tensor) -> torch.Tensor:
+        return mpn(cov, self.alpha)
+
+
+class _ECAWeights(nn.Module):
+    """Channel weights from a 1-D conv over the globally pooled channels."""
+
+    def __init__(self, kernel_size: int = 3) -> None:
+        super().__init__()
+        self.conv = nn.Conv1d(1, 1, kernel_size, padding=kernel_size // 2,
+                              bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(x.mean(dim=(2, 3)).unsqueeze(1)).squeeze(1)
+
+
+class DropCov(GCP):
+    """DropCov: adaptive channel dropout before plain covariance pooling.
+
+    Training (REFERENCE section 3): channel weights
+    ``omega = softmax(conv1d(GAP(x)))``; features re-weighted as
+    ``x * omega + x``; ``pi`` = row sums of their covariance;
+    ``rho = clamp(1 - D / log2(d) * mean_b cos(omega, pi), 0, 1)`` (one rho
+    per batch, no gradient through it); the re-weighted features are
+    channel-dropped with probability ``rho`` (survivors scaled by
+    ``1 / (1 - rho)``) and pooled. Dropping channel ``i`` of a sample zeroes
+    row and column ``i`` of its covariance, so the drop is applied to the
+    covariance already computed for ``pi``: exactly ``Dropout2d`` followed by
+    covariance, for O(d^2) extra work.
+
+    Evaluation: plain covariance -> triu vector, no re-weighting.
+
+    Args:
+        in_channels (int): channels of the input features.
+        reduced_channels (int, optional): see :class:`GCP`.
+        strength (float): ``D`` in the rho formula. Default: 10.
+        weight_fn (str): ``'softmax'`` (the public code) or ``'sigmoid'``
+            (the slides). Default: ``'softmax'``.
+        kernel_size (int): the 1-D conv's kernel. Default: 3.
+    """
+
+    def __init__(self, in_channels: int,
+                 reduced_channels: Optional[int] = None,
+                 strength: float = 10.0,
+                 weight_fn: str = 'softmax',
+                 kernel_size: int = 3) -> None:
+        if weight_fn not in ('softmax', 'sigmoid'):
+            raise ValueError(f"weight_fn must be 'softmax' or 'sigmoid', "
+                             f'got {weight_fn!r}')
+        super().__init__(in_channels, reduced_channels)
+        if self.channels < 2:
+            raise ValueError('DropCov needs at least 2 channels')
+        self.strength = strength
+        self.weight_fn = weight_fn
+        self.eca_layer = _ECAWeights(kernel_size)
+        self.last_rho: Optional[torch.Tensor] = None
+
+    def drop_rate(self, omega: torch.Tensor, pi: torch.Tensor) -> torch.Tensor:
+        """The batch's dropout probability rho (a 0-dim tensor, no grad)."""
+        with torch.no_grad():
+            cos = F.cosine_similarity(omega.float(), pi.float(), dim=1)
+            rho = 1 - self.strength / math.log2(self.channels) * cos.mean()
+            return rho.clamp(0.0, 1.0)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.reduce(x)
+        if not self.training:
+            return triu_vec(covariance(x))
+        logits = self.eca_layer(x)
+        omega = logits.softmax(dim=1) if self.weight_fn == 'softmax' \
+            else logits.sigmoid()
+        cov = covariance(x * omega[:, :, None, None] + x)
+        rho = self.drop_rate(omega, cov.sum(dim=2))
+        self.last_rho = rho  # a tensor: reading it back would sync the device
+        keep = (torch.rand_like(cov[:, :, 0]) >= rho).to(cov.dtype)
+        keep = keep / (1 - rho).clamp_min(torch.finfo(cov.dtype).eps)
+        return triu_vec(cov * keep[:, :, None] * keep[:, None, :])

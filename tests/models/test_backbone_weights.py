@@ -1,0 +1,106 @@
+import pytest
+import torch
+
+from mmgcp.models import GCPResNet
+from mmgcp.ops import ISqrtCov, triu_size
+
+
+def released_checkpoint(depth=18, d=64, dropcov=False, seed=0):
+    """A classifier checkpoint in the GCP_Optimization/DropCov layout."""
+    torch.manual_seed(seed)
+    backbone = GCPResNet(depth, 'M')
+    backbone.init_weights()
+    for p in backbone.parameters():
+        p.data.normal_()
+    state = dict(backbone.state_dict())
+    in_ch = 512 if depth in (18, 34) else 2048
+    head = ISqrtCov(in_ch, d)
+    state.update({k: v for k, v in head.state_dict().items()
+                  if k.startswith('layer_reduce')})
+    state['fc.weight'] = torch.randn(10, triu_size(d))
+    state['fc.bias'] = torch.randn(10)
+    if dropcov:
+        state['eca_layer.conv.weight'] = torch.randn(1, 1, 3)
+    return backbone, dict(
+        epoch=100, arch=f'resnet{depth}',
+        state_dict={'module.' + k: v for k, v in state.items()})
+
+
+def load(path, variant='M', depth=18, prefix=None):
+    net = GCPResNet(depth, variant, init_cfg=dict(
+        type='Pretrained', checkpoint=str(path), prefix=prefix))
+    net.init_weights()
+    return net
+
+
+@pytest.mark.parametrize('variant', ['D', 'M'])
+@pytest.mark.parametrize('dropcov', [False, True])
+def test_released_layout_loads_with_equal_weights(tmp_path, capfd, variant,
+                                                  dropcov):
+    source, ckpt = released_checkpoint(dropcov=dropcov)
+    path = tmp_path / 'released.pth.tar'
+    torch.save(ckpt, path)
+    capfd.readouterr()
+    net = load(path, variant)
+    for key, value in source.state_dict().items():
+        assert torch.equal(net.state_dict()[key], value), key
+    out, err = capfd.readouterr()
+    lines = [line for line in (out + err).splitlines() if 'dropped' in line]
+    assert len(lines) == 1
+    assert 'fc' in lines[0] and 'layer_reduce' in lines[0]
+    assert ('eca_layer' in lines[0]) == dropcov
+
+
+def test_detector_checkpoint_with_prefix(tmp_path):
+    source, ckpt = released_checkpoint()
+    state = {'backbone.' + k: v for k, v in source.state_dict().items()}
+    state['neck.lateral_convs.0.conv.weight'] = torch.zeros(1)
+    path = tmp_path / 'det.pth'
+    torch.save(dict(state_dict=state, meta=dict(iter=5)), path)
+    net = load(path, prefix='backbone')
+    assert torch.equal(net.conv1.weight, source.conv1.weight)
+
+
+def test_old_checkpoint_without_bn_counters_loads(tmp_path):
+    source, ckpt = released_checkpoint()
+    ckpt['state_dict'] = {k: v for k, v in ckpt['state_dict'].items()
+                          if not k.endswith('num_batches_tracked')}
+    torch.save(ckpt, tmp_path / 'old.pth')
+    net = load(tmp_path / 'old.pth')
+    assert torch.equal(net.layer4[1].bn2.running_var,
+                       source.layer4[1].bn2.running_var)
+
+
+def test_missing_backbone_keys_are_listed(tmp_path):
+    _, ckpt = released_checkpoint()
+    del ckpt['state_dict']['module.layer3.0.conv1.weight']
+    del ckpt['state_dict']['module.bn1.weight']
+    torch.save(ckpt, tmp_path / 'partial.pth')
+    with pytest.raises(KeyError, match='partial.pth') as err:
+        load(tmp_path / 'partial.pth')
+    assert 'bn1.weight' in str(err.value)
+    assert 'layer3.0.conv1.weight' in str(err.value)
+
+
+def test_wrong_depth_is_an_error(tmp_path):
+    _, ckpt = released_checkpoint(depth=18)
+    torch.save(ckpt, tmp_path / 'r18.pth')
+    with pytest.raises(KeyError, match='r18.pth.*missing backbone keys'):
+        load(tmp_path / 'r18.pth', depth=50)
+
+
+def test_checkpoint_without_backbone_keys(tmp_path):
+    torch.save(dict(state_dict={'fc.weight': torch.zeros(2, 2)}),
+               tmp_path / 'head_only.pth')
+    with pytest.raises(KeyError, match='head_only.pth'):
+        load(tmp_path / 'head_only.pth')
+    torch.save([1, 2, 3], tmp_path / 'list.pth')
+    with pytest.raises(ValueError, match='list.pth.*dict'):
+        load(tmp_path / 'list.pth')
+
+
+def test_missing_file_says_how_to_get_one(tmp_path):
+    with pytest.raises(FileNotFoundError) as err:
+        load(tmp_path / 'nope.pth')
+    assert 'nope.pth' in str(err.value)
+    assert 'convert_official.py' in str(err.value)
