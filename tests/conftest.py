@@ -1,6 +1,79 @@
 import os
+import os.path as osp
+import socket
+import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+
+from mmgcp.datasets import SyntheticCocoSpec, generate_synthetic_coco  # noqa
+
+DEMO_CONFIG = osp.join(ROOT, 'configs', 'demo',
+                       'mask_rcnn_r18_gcp_m_synthetic.py')
+TINY_SPEC = SyntheticCocoSpec(num_train=8, num_val=4, image_size=64, seed=1)
+
+
+@pytest.fixture(scope='session')
+def synthetic_coco(tmp_path_factory):
+    """A tiny synthetic COCO set: (root, {'train': ann, 'val': ann})."""
+    root = str(tmp_path_factory.mktemp('synthetic_coco'))
+    return root, generate_synthetic_coco(root, TINY_SPEC)
+
+
+def write_tiny_config(directory, data_root, max_iters=4, ckpt_interval=2,
+                      extra=''):
+    """A config inheriting the demo config, sized for tests."""
+    path = osp.join(str(directory), 'tiny_mask_rcnn_gcp_m.py')
+    with open(path, 'w') as f:
+        f.write(f'''
+_base_ = {DEMO_CONFIG!r}
+data_root = {data_root.rstrip('/') + '/'!r}
+image_size = 64
+loader = dict(batch_size=2, num_workers=0, persistent_workers=False,
+              dataset=dict(data_root=data_root))
+train_dataloader = loader
+val_dataloader = loader
+test_dataloader = loader
+val_evaluator = dict(ann_file=data_root + 'annotations/instances_val.json')
+test_evaluator = val_evaluator
+train_cfg = dict(max_iters={max_iters}, val_interval={max_iters})
+param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False)]
+optim_wrapper = dict(optimizer=dict(lr=0.01))
+default_hooks = dict(
+    logger=dict(interval=1),
+    checkpoint=dict(interval={ckpt_interval}, max_keep_ckpts=10))
+{extra}
+''')
+    return path
+
+
+@pytest.fixture
+def tiny_config(tmp_path, synthetic_coco):
+    return write_tiny_config(tmp_path, synthetic_coco[0])
+
+
+def venv_python():
+    return sys.executable
+
+
+def run_tool(args, cwd=ROOT, timeout=600, env=None, check=True):
+    """Run a command (list) and return the CompletedProcess, text output."""
+    full_env = dict(os.environ, PYTHONUNBUFFERED='1', **(env or {}))
+    full_env.pop('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', None)
+    proc = subprocess.run(args, cwd=cwd, env=full_env, timeout=timeout,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f'{args} failed ({proc.returncode}):\n'
+                             f'{proc.stdout[-6000:]}')
+    return proc
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]

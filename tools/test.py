@@ -17,6 +17,7 @@ from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers GCPResNet, safe checkpoint loading)
+from mmgcp.datasets import explain_annotation_errors
 from mmgcp.engine import prepare_cpu_distributed
 
 
@@ -62,7 +63,8 @@ def main():
             dict(type='DumpDetResults', out_file_path=args.out))
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
+    with explain_annotation_errors(cfg):
+        metrics = runner.test()
     if is_main_process():
         out = osp.join(cfg.work_dir, 'test_metrics.json')
         with open(out, 'w') as f:

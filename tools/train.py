@@ -12,6 +12,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers GCPResNet, safe checkpoint loading)
+from mmgcp.datasets import explain_annotation_errors
 from mmgcp.engine import prepare_cpu_distributed
 
 
@@ -69,7 +70,8 @@ def main():
         cfg.load_from = args.resume
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    with explain_annotation_errors(cfg):
+        runner.train()
 
 
 if __name__ == '__main__':

@@ -20,8 +20,9 @@ model = dict(
         depth=18,
         variant='M',
         frozen_stages=-1,
-        norm_eval=False,  # from scratch: BN statistics must be learned
-        init_cfg=None),
+        # trained from scratch (no init_cfg): no download or pretrained file;
+        # BN statistics must be learned, hence norm_eval=False
+        norm_eval=False),
     neck=dict(in_channels=[64, 128, 256, 512], out_channels=channels),
     rpn_head=dict(in_channels=channels, feat_channels=channels),
     roi_head=dict(

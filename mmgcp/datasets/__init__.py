@@ -1,6 +1,9 @@
-"""Synthetic data generators for demos and tests (no downloads)."""
+"""Synthetic data generators (no downloads) and annotation checks."""
+from .coco_check import (AnnotationFileError, annotation_files,
+                         check_coco_annotation, explain_annotation_errors)
 from .synthetic_coco import (SYNTHETIC_CLASSES, SyntheticCocoSpec,
                              generate_synthetic_coco, synthetic_is_complete)
 
 __all__ = ['SYNTHETIC_CLASSES', 'SyntheticCocoSpec', 'generate_synthetic_coco',
-           'synthetic_is_complete']
+           'synthetic_is_complete', 'AnnotationFileError', 'annotation_files',
+           'check_coco_annotation', 'explain_annotation_errors']

@@ -10,6 +10,7 @@ exactly those globals, for that call only. ``getattr`` is needed because
 """
 import collections
 import codecs
+import inspect
 import os.path as osp
 import pickle
 from typing import Any, List
@@ -23,9 +24,16 @@ __all__ = ['mmengine_safe_globals', 'safe_torch_load',
            'install_safe_local_loader']
 
 
+# HistoryBuffer registers these on first instantiation, which a fresh
+# process resuming a run has not done yet.
+_BUILTIN_STATISTICS = ('min', 'max', 'current', 'mean')
+
+
 def _history_buffer_getattr(obj: Any, name: str) -> Any:
-    """``getattr`` restricted to HistoryBuffer's registered statistics."""
-    if obj is HistoryBuffer and name in HistoryBuffer._statistics_methods:
+    """``getattr`` restricted to HistoryBuffer's statistics methods."""
+    allowed = set(_BUILTIN_STATISTICS) | set(HistoryBuffer._statistics_methods)
+    if obj is HistoryBuffer and name in allowed and \
+            inspect.isfunction(getattr(obj, name, None)):
         return getattr(obj, name)
     raise pickle.UnpicklingError(
         f'refusing getattr({obj!r}, {name!r}) while loading a checkpoint: '

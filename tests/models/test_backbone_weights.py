@@ -1,5 +1,8 @@
+import logging
+
 import pytest
 import torch
+from mmengine.logging import MMLogger
 
 from mmgcp.models import GCPResNet
 from mmgcp.ops import ISqrtCov, triu_size
@@ -35,17 +38,22 @@ def load(path, variant='M', depth=18, prefix=None):
 
 @pytest.mark.parametrize('variant', ['D', 'M'])
 @pytest.mark.parametrize('dropcov', [False, True])
-def test_released_layout_loads_with_equal_weights(tmp_path, capfd, variant,
-                                                  dropcov):
+def test_released_layout_loads_with_equal_weights(tmp_path, variant, dropcov):
     source, ckpt = released_checkpoint(dropcov=dropcov)
     path = tmp_path / 'released.pth.tar'
     torch.save(ckpt, path)
-    capfd.readouterr()
-    net = load(path, variant)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    try:
+        net = load(path, variant)
+    finally:
+        logger.removeHandler(handler)
     for key, value in source.state_dict().items():
         assert torch.equal(net.state_dict()[key], value), key
-    out, err = capfd.readouterr()
-    lines = [line for line in (out + err).splitlines() if 'dropped' in line]
+    lines = [r.getMessage() for r in records if 'dropped' in r.getMessage()]
     assert len(lines) == 1
     assert 'fc' in lines[0] and 'layer_reduce' in lines[0]
     assert ('eca_layer' in lines[0]) == dropcov

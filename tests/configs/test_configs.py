@@ -1,0 +1,123 @@
+"""Every shipped config builds; the GCP detectors run a loss and a predict
+step on tiny inputs through the real mmdet stack."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmdet.registry import MODELS
+from mmdet.structures import DetDataSample
+from mmdet.utils import register_all_modules
+from mmengine.config import Config
+from mmengine.structures import InstanceData
+
+from conftest import ROOT
+
+CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
+                           recursive=True))
+# the paper's detection configs (configs/demo/ holds the CPU demo)
+DETECTION = [c for c in CONFIGS if osp.dirname(c) == osp.join(ROOT, 'configs')
+             and osp.basename(c).startswith(('faster_rcnn_', 'mask_rcnn_'))]
+
+register_all_modules()
+
+
+def test_all_paper_configs_exist():
+    names = {osp.basename(c)[:-3] for c in DETECTION}
+    for det in ('faster_rcnn', 'mask_rcnn'):
+        for depth in (50, 101):
+            for kind in ('gap', 'gcp_d', 'gcp_m'):
+                assert f'{det}_r{depth}_{kind}' in names
+        assert f'{det}_r50_gcp' in names
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_config_builds(path):
+    cfg = Config.fromfile(path)
+    model = MODELS.build(cfg.model)
+    name = osp.basename(path)
+    backbone = cfg.model.backbone
+    if '_gcp' in name:
+        assert backbone.type == 'GCPResNet'
+        assert backbone.variant == ('D' if '_gcp_d' in name else 'M')
+        assert type(model.backbone).__name__ == 'GCPResNet'
+    depth = 101 if '_r101_' in name else 18 if '_r18_' in name else 50
+    assert backbone.depth == depth
+    if path in DETECTION:
+        # the paper's setting: 1x, 8 GPUs x 2 images, frozen BN
+        assert cfg.train_cfg.max_epochs == 12
+        assert cfg.train_dataloader.batch_size == 2
+        assert cfg.auto_scale_lr.base_batch_size == 16
+        assert backbone.norm_eval and backbone.frozen_stages == 1
+        assert ('mask' in type(model).__name__.lower()) == \
+            name.startswith('mask')
+    if path in DETECTION and '_gcp' in name:
+        assert str(depth) in backbone.init_cfg.checkpoint
+
+
+def test_gcp_alias_is_gcp_m():
+    for det in ('faster_rcnn', 'mask_rcnn'):
+        alias = Config.fromfile(osp.join(ROOT, 'configs', f'{det}_r50_gcp.py'))
+        gcp_m = Config.fromfile(osp.join(ROOT, 'configs',
+                                         f'{det}_r50_gcp_m.py'))
+        assert alias.model.to_dict() == gcp_m.model.to_dict()
+
+
+def fake_batch(model, with_mask, size=96):
+    torch.manual_seed(0)
+    samples = []
+    for _ in range(2):
+        sample = DetDataSample(metainfo=dict(
+            img_shape=(size, size), ori_shape=(size, size), pad_shape=(size,
+                                                                       size),
+            scale_factor=(1.0, 1.0), batch_input_shape=(size, size)))
+        inst = InstanceData()
+        inst.bboxes = torch.tensor([[10., 12., 50., 60.], [40., 30., 90., 80.]])
+        inst.labels = torch.tensor([1, 5])
+        if with_mask:
+            from mmdet.structures.mask import BitmapMasks
+            masks = torch.zeros(2, size, size, dtype=torch.uint8)
+            masks[0, 12:60, 10:50] = 1
+            masks[1, 30:80, 40:90] = 1
+            inst.masks = BitmapMasks(masks.numpy(), size, size)
+        sample.gt_instances = inst
+        samples.append(sample)
+    data = dict(inputs=[torch.randint(0, 255, (3, size, size),
+                                      dtype=torch.uint8) for _ in range(2)],
+                data_samples=samples)
+    return model.data_preprocessor(data, training=True)
+
+
+@pytest.mark.parametrize('det', ['faster_rcnn', 'mask_rcnn'])
+@pytest.mark.parametrize('variant', ['d', 'm'])
+def test_loss_and_predict_step(det, variant):
+    cfg = Config.fromfile(osp.join(ROOT, 'configs',
+                                   f'{det}_r50_gcp_{variant}.py'))
+    # fewer proposals/RoIs keep the CPU step short; the model is unchanged
+    cfg.model.train_cfg.rpn_proposal.max_per_img = 64
+    cfg.model.train_cfg.rcnn.sampler.num = 32
+    cfg.model.test_cfg.rpn.max_per_img = 32
+    model = MODELS.build(cfg.model)
+    model.backbone.init_cfg = None
+    model.init_weights()
+    model.train()
+    data = fake_batch(model, with_mask=det == 'mask_rcnn')
+    losses = model(**data, mode='loss')
+    expected = {'loss_rpn_cls', 'loss_rpn_bbox', 'loss_cls', 'loss_bbox'}
+    if det == 'mask_rcnn':
+        expected.add('loss_mask')
+    assert expected <= set(losses)
+    total = sum(v.sum() if isinstance(v, torch.Tensor) else sum(v)
+                for k, v in losses.items() if 'loss' in k)
+    assert torch.isfinite(total)
+    total.backward()
+    grads = [p.grad for p in model.backbone.layer4.parameters()]
+    assert all(g is not None and torch.isfinite(g).all() for g in grads)
+    model.eval()
+    with torch.no_grad():
+        results = model(**data, mode='predict')
+    assert len(results) == 2
+    pred = results[0].pred_instances
+    assert pred.bboxes.shape[1] == 4 and len(pred.scores) == len(pred.labels)
+    if det == 'mask_rcnn':
+        assert pred.masks.shape[1:] == (96, 96)

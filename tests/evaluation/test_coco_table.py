@@ -1,0 +1,44 @@
+import pytest
+
+from mmgcp.evaluation import (PAPER_BBOX, PAPER_SEGM_AP, coco_rows,
+                              format_coco_table, setting_from_config_name)
+
+METRICS = {f'coco/{t}_{s}': v for t in ('bbox', 'segm') for s, v in zip(
+    ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l'),
+    (0.379, 0.594, 0.413, 0.224, 0.415, -1))}
+
+
+def test_paper_tables_are_complete():
+    assert len(PAPER_BBOX) == 12 and len(PAPER_SEGM_AP) == 6
+    assert PAPER_BBOX[('mask_rcnn', 50, 'GCP_M')][0] == 37.9
+    assert PAPER_SEGM_AP[('mask_rcnn', 101, 'GCP_D')] == 36.5
+
+
+def test_rows_in_percent():
+    rows = coco_rows(METRICS)
+    assert rows['bbox'][:3] == pytest.approx((37.9, 59.4, 41.3))
+    assert rows['segm'][5] == -100.0
+
+
+@pytest.mark.parametrize('name,setting', [
+    ('mask_rcnn_r50_gcp_m', ('mask_rcnn', 50, 'GCP_M')),
+    ('configs/faster_rcnn_r101_gcp_d.py', ('faster_rcnn', 101, 'GCP_D')),
+    ('mask_rcnn_r50_gcp', ('mask_rcnn', 50, 'GCP_M')),
+    ('faster_rcnn_r50_gap', ('faster_rcnn', 50, 'GAP')),
+    ('retinanet_r50', None)])
+def test_setting_from_config_name(name, setting):
+    assert setting_from_config_name(name) == setting
+
+
+def test_table_shows_run_and_paper_rows():
+    table = format_coco_table(METRICS, ('mask_rcnn', 50, 'GCP_M'), 'run')
+    lines = table.splitlines()
+    assert lines[0].split() == ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl']
+    assert lines[1].split()[:4] == ['run', 'bbox', '37.9', '59.4']
+    assert lines[1].split()[-1] == '-'
+    assert 'paper mask_rcnn R-50 GCP_M bbox' in table and '34.7' in table
+
+
+def test_table_without_coco_keys_is_an_error():
+    with pytest.raises(KeyError, match='coco/bbox_mAP'):
+        format_coco_table({'accuracy/top1': 0.5})

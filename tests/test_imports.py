@@ -1,0 +1,79 @@
+"""Package boundaries and how other projects import mmgcp."""
+import ast
+import glob
+import os.path as osp
+import textwrap
+
+from conftest import ROOT, run_tool, venv_python
+
+OPENMMLAB = ('mmcv', 'mmdet', 'mmengine', 'mmseg', 'mmpretrain')
+
+
+def imported_modules(package_dir):
+    for path in glob.glob(osp.join(ROOT, package_dir, '**', '*.py'),
+                          recursive=True):
+        tree = ast.parse(open(path).read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield path, alias.name
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                yield path, node.module
+
+
+def test_ops_source_imports_no_openmmlab():
+    bad = [(p, m) for p, m in imported_modules('mmgcp/ops')
+           if m.split('.')[0] in OPENMMLAB]
+    assert not bad
+
+
+def test_models_never_import_pretraining_or_tools():
+    bad = [(p, m) for p, m in imported_modules('mmgcp/models')
+           if m.startswith(('mmgcp.pretrain', 'tools'))]
+    assert not bad
+    assert not [(p, m) for p, m in imported_modules('mmgcp')
+                if m.split('.')[0] == 'tools']
+
+
+def test_ops_import_without_openmmlab(tmp_path):
+    code = textwrap.dedent('''
+        import sys
+        for name in ('mmcv', 'mmdet', 'mmengine', 'mmseg'):
+            sys.modules[name] = None  # any import of them now fails
+        import torch
+        import mmgcp
+        from mmgcp.ops import ISqrtCov
+        out = ISqrtCov(8, 4)(torch.randn(2, 8, 3, 3))
+        assert out.shape == (2, 10)
+        assert not hasattr(mmgcp, 'models')
+        print('ok')
+    ''')
+    proc = run_tool([venv_python(), '-c', code], cwd=str(tmp_path))
+    assert proc.stdout.strip().endswith('ok')
+
+
+def test_custom_imports_from_a_config_outside_the_repo(tmp_path):
+    config = tmp_path / 'my_project_config.py'
+    config.write_text(textwrap.dedent('''
+        _base_ = 'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'
+        custom_imports = dict(imports=['mmgcp'], allow_failed_imports=False)
+        model = dict(
+            backbone=dict(_delete_=True, type='GCPResNet', depth=18,
+                          variant='M', init_cfg=None),
+            neck=dict(in_channels=[64, 128, 256, 512]))
+    '''))
+    code = textwrap.dedent(f'''
+        import sys, torch
+        from mmengine.config import Config
+        from mmengine.registry import init_default_scope
+        cfg = Config.fromfile({str(config)!r})
+        assert 'mmgcp' in sys.modules
+        init_default_scope(cfg.default_scope)
+        from mmdet.registry import MODELS
+        model = MODELS.build(cfg.model)
+        feats = model.extract_feat(torch.randn(1, 3, 64, 64))
+        print(type(model.backbone).__name__, len(feats))
+    ''')
+    proc = run_tool([venv_python(), '-c', code], cwd=str(tmp_path),
+                    env=dict(PYTHONPATH=''))
+    assert proc.stdout.strip().endswith('GCPResNet 5')
