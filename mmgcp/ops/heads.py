@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._dtype import no_autocast, to_compute
 from .covariance import covariance, triu_size, triu_vec
 from .eig import mpn
 from .isqrt import isqrt
@@ -100,15 +101,15 @@ class MPNCov(GCP):
 
 
 class _ECAWeights(nn.Module):
-    """Channel weights from a 1-D conv over the globally pooled channels."""
+    """Channel logits from a 1-D conv over globally pooled (B x C) features."""
 
     def __init__(self, kernel_size: int = 3) -> None:
         super().__init__()
         self.conv = nn.Conv1d(1, 1, kernel_size, padding=kernel_size // 2,
                               bias=False)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.conv(x.mean(dim=(2, 3)).unsqueeze(1)).squeeze(1)
+    def forward(self, pooled: torch.Tensor) -> torch.Tensor:
+        return self.conv(pooled.unsqueeze(1)).squeeze(1)
 
 
 class DropCov(GCP):
@@ -120,10 +121,11 @@ class DropCov(GCP):
     ``rho = clamp(1 - D / log2(d) * mean_b cos(omega, pi), 0, 1)`` (one rho
     per batch, no gradient through it); the re-weighted features are
     channel-dropped with probability ``rho`` (survivors scaled by
-    ``1 / (1 - rho)``) and pooled. Dropping channel ``i`` of a sample zeroes
-    row and column ``i`` of its covariance, so the drop is applied to the
-    covariance already computed for ``pi``: exactly ``Dropout2d`` followed by
-    covariance, for O(d^2) extra work.
+    ``1 / (1 - rho)``) and pooled. ``pi`` needs only row sums, computed
+    without the covariance, and the re-weighting and drop fold together
+    (``x * omega + x``, the drop and the ``1 / (1 - rho)`` rescaling are one
+    per-channel scale of ``x``) - exactly ``Dropout2d`` followed by
+    covariance, at the cost of one covariance plus O(d*N) work.
 
     Evaluation: plain covariance -> triu vector, no re-weighting.
 
@@ -152,10 +154,18 @@ class DropCov(GCP):
         self.eca_layer = _ECAWeights(kernel_size)
         self.last_rho: Optional[torch.Tensor] = None
 
-    def drop_rate(self, omega: torch.Tensor, pi: torch.Tensor) -> torch.Tensor:
-        """The batch's dropout probability rho (a 0-dim tensor, no grad)."""
+    def drop_rate(self, centered: torch.Tensor, weight: torch.Tensor,
+                  omega: torch.Tensor) -> torch.Tensor:
+        """The batch's dropout probability rho (a 0-dim tensor, no grad).
+
+        ``pi``, the row sums of the covariance of the re-weighted features
+        ``centered * weight``, is ``w * (Xc (Xc^T w)) / N``: two
+        matrix-vector products instead of a covariance.
+        """
         with torch.no_grad():
-            cos = F.cosine_similarity(omega.float(), pi.float(), dim=1)
+            s = torch.bmm(weight.unsqueeze(1), centered)  # B x 1 x N
+            pi = weight * torch.bmm(centered, s.transpose(1, 2)).squeeze(-1)
+            cos = F.cosine_similarity(omega, pi / centered.shape[-1], dim=1)
             rho = 1 - self.strength / math.log2(self.channels) * cos.mean()
             return rho.clamp(0.0, 1.0)
 
@@ -163,12 +173,23 @@ class DropCov(GCP):
         x = self.reduce(x)
         if not self.training:
             return triu_vec(covariance(x))
-        logits = self.eca_layer(x)
-        omega = logits.softmax(dim=1) if self.weight_fn == 'softmax' \
-            else logits.sigmoid()
-        cov = covariance(x * omega[:, :, None, None] + x)
-        rho = self.drop_rate(omega, cov.sum(dim=2))
-        self.last_rho = rho  # a tensor: reading it back would sync the device
-        keep = (torch.rand_like(cov[:, :, 0]) >= rho).to(cov.dtype)
-        keep = keep / (1 - rho).clamp_min(torch.finfo(cov.dtype).eps)
-        return triu_vec(cov * keep[:, :, None] * keep[:, None, :])
+        with no_autocast(x):
+            feats = to_compute(x).flatten(2)
+            mean = feats.mean(dim=-1)  # GAP, shared with the centring
+            logits = self.eca_layer(mean)
+            omega = logits.softmax(dim=1) if self.weight_fn == 'softmax' \
+                else logits.sigmoid()
+            weight = omega + 1  # x * omega + x
+            centered = feats - mean.unsqueeze(-1)
+            rho = self.drop_rate(centered, weight, omega)
+            self.last_rho = rho  # a tensor: reading it would sync the device
+            # Dropout2d on the re-weighted features folded into one
+            # per-channel scale: 0 if dropped, else (1 + omega) / (1 - rho).
+            # Scaling channels commutes with centring.
+            keep = (torch.rand_like(omega) >= rho).to(omega.dtype)
+            scale = weight * keep / (1 - rho).clamp_min(
+                torch.finfo(omega.dtype).eps)
+            scaled = centered * scale.unsqueeze(-1)
+            cov = torch.bmm(scaled, scaled.transpose(1, 2)).div_(
+                feats.shape[-1])
+        return triu_vec(cov)

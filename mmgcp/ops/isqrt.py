@@ -17,11 +17,14 @@ class _ISqrt(torch.autograd.Function):
     Forward (A = cov / tr(cov), Y0 = A, Z0 = I, k = 0..N-1):
         T_k = (3I - Z_k Y_k) / 2;  Y_{k+1} = Y_k T_k;  Z_{k+1} = T_k Z_k
     with the last step computing Y only, then out = Y_N * sqrt(tr(cov)).
-    Backward walks the same iterations in reverse. Transposes are kept
-    (rather than using the symmetry of Y, Z, T) so that the gradient is exact
-    for non-symmetric perturbations as well; a transposed operand costs
-    nothing in bmm. Step 0 needs no product (Z0 = I), so a forward pass costs
-    3N - 3 bmm's and a backward pass 6N - 6.
+    Backward walks the iterations in reverse. Transposes are kept (rather
+    than using the symmetry of Y, Z, T) so the gradient is exact for
+    non-symmetric perturbations too; a transposed operand is free in bmm.
+
+    Memory: only Y_k and Z_k are kept for the backward, which recomputes T_k
+    (one baddbmm a step) instead of holding it as autograd does. Step 0
+    needs no product (Z0 = I, T0 = 1.5 I - 0.5 A, Z1 = T0): a pass costs
+    3N - 3 bmm's forward and 7N - 7 backward.
     """
 
     @staticmethod
@@ -32,61 +35,63 @@ class _ISqrt(torch.autograd.Function):
         # keeps the output 0 instead of 0/0 while NaN still propagates.
         norm = trace.clamp_min(torch.finfo(cov.dtype).tiny)
         y = cov / norm[:, None, None]
-        saved_y, saved_z, saved_t = [], [], []
-        z = None  # Z_0 = I, never materialised
+        ys, zs = [], []
+        z = None  # Z_0 = I, never materialised; Z_1 = T_0 is cheap too
         for k in range(num_iter):
+            ys.append(y)
+            zs.append(z if k >= 2 else None)
             if z is None:
                 t = torch.add(eye, y, alpha=-0.5).add_(eye, alpha=0.5)
             else:
                 t = torch.baddbmm(eye, z, y, beta=1.5, alpha=-0.5)
-            saved_y.append(y)
-            saved_z.append(z)
-            saved_t.append(t)
-            y_next = torch.bmm(y, t)
             if k < num_iter - 1:
                 z = t if z is None else torch.bmm(t, z)
-            y = y_next
-        sqrt_norm = norm.sqrt()[:, None, None]
+            y = torch.bmm(y, t)
+        out = y.mul_(norm.sqrt()[:, None, None])
         ctx.num_iter = num_iter
-        ctx.save_for_backward(cov, trace, y, *saved_y, *saved_t,
-                              *[z for z in saved_z if z is not None])
-        return y * sqrt_norm
+        ctx.save_for_backward(cov, trace, out, *ys, *zs[2:])
+        return out
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor):
-        n = ctx.num_iter
-        cov, trace, y_last, *rest = ctx.saved_tensors
-        saved_y, saved_t, saved_z = rest[:n], rest[n:2 * n], rest[2 * n:]
-        saved_z = [None] + list(saved_z)
+        cov, trace, out, *rest = ctx.saved_tensors
+        ys = list(rest[:ctx.num_iter])
+        zs = [None, None][:ctx.num_iter] + list(rest[ctx.num_iter:])
+        tiny = torch.finfo(cov.dtype).tiny
         with no_autocast(grad):
-            norm = trace.clamp_min(torch.finfo(cov.dtype).tiny)
-            sqrt_norm = norm.sqrt()
-            g_y = grad * sqrt_norm[:, None, None]
-            g_norm = (grad * y_last).sum((1, 2)) / (2 * sqrt_norm)
+            eye = _eye_like(cov)
+            norm = trace.clamp_min(tiny)
+            g_y = grad * norm.sqrt()[:, None, None]
+            g_norm = (grad * out).sum((1, 2)) / (2 * norm)
             g_z = None
-            for k in reversed(range(n)):
-                y, z, t = saved_y[k], saved_z[k], saved_t[k]
+            for k in reversed(range(len(ys))):
+                y, z = ys.pop(), zs.pop()
+                if k == 0:  # Y_1 = A T_0, Z_1 = T_0, T_0 = 1.5 I - 0.5 A
+                    t = torch.add(eye, y, alpha=-0.5).add_(eye, alpha=0.5)
+                    g_t = torch.bmm(y.transpose(1, 2), g_y)
+                    if g_z is not None:
+                        g_t.add_(g_z)
+                    g_y = torch.bmm(g_y, t.transpose(1, 2)).add_(g_t,
+                                                                alpha=-0.5)
+                    break
+                if z is None:  # k == 1: Z_1 = T_0
+                    z = torch.add(eye, ys[0], alpha=-0.5).add_(eye, alpha=0.5)
+                t = torch.baddbmm(eye, z, y, beta=1.5, alpha=-0.5)
                 # dL/dT from Y_{k+1} = Y_k T_k and Z_{k+1} = T_k Z_k
                 g_t = torch.bmm(y.transpose(1, 2), g_y)
                 if g_z is not None:
-                    if z is None:  # Z_1 = T_0
-                        g_t.add_(g_z)
-                    else:
-                        g_t.baddbmm_(g_z, z.transpose(1, 2))
-                g_y_prev = torch.bmm(g_y, t.transpose(1, 2))
-                if z is None:  # T_0 = 1.5 I - 0.5 Y_0
-                    g_y = g_y_prev.add_(g_t, alpha=-0.5)
-                    break
-                g_y_prev.baddbmm_(z.transpose(1, 2), g_t, alpha=-0.5)
+                    g_t.baddbmm_(g_z, z.transpose(1, 2))
+                g_y = torch.bmm(g_y, t.transpose(1, 2)).baddbmm_(
+                    z.transpose(1, 2), g_t, alpha=-0.5)
                 g_z_prev = torch.bmm(g_t, y.transpose(1, 2)).mul_(-0.5)
                 if g_z is not None:
                     g_z_prev.baddbmm_(t.transpose(1, 2), g_z)
-                g_y, g_z = g_y_prev, g_z_prev
+                g_z = g_z_prev
             # g_y is now dL/dA with A = cov / norm.
             g_norm = g_norm - (g_y * cov).sum((1, 2)) / norm.square()
-            g_norm = torch.where(trace > torch.finfo(cov.dtype).tiny, g_norm,
+            g_norm = torch.where(trace > tiny, g_norm,
                                  torch.zeros_like(g_norm))
-            g_cov = g_y / norm[:, None, None]
+            g_cov = g_y.div_(norm[:, None, None])
             g_cov.diagonal(dim1=-2, dim2=-1).add_(g_norm[:, None])
         return g_cov, None
 

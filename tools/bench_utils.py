@@ -1,0 +1,85 @@
+"""Timing and peak-memory helpers shared by the benchmark scripts."""
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from typing import Callable, List
+
+import torch
+
+__all__ = ['median_time', 'peak_memory_of', 'peak_memory_in_subprocess',
+           'machine']
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == 'cuda':
+        torch.cuda.synchronize()
+
+
+def median_time(fn: Callable[[], None], device: torch.device,
+                repeats: int) -> float:
+    """Median wall time of ``fn`` in seconds, after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        _sync(device)
+        start = time.perf_counter()
+        fn()
+        _sync(device)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _status(key: str) -> int:
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith(key):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f'{key} not in /proc/self/status')
+
+
+def peak_memory_of(fn: Callable[[], None], device: torch.device) -> int:
+    """Peak extra bytes while ``fn`` runs: peak allocation on CUDA, peak RSS
+    on CPU. Call it in a fresh process (see
+    :func:`peak_memory_in_subprocess`)."""
+    if device.type == 'cuda':
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+        base = torch.cuda.memory_allocated()
+        fn()
+        torch.cuda.synchronize()
+        return torch.cuda.max_memory_allocated() - base
+    with open('/proc/self/clear_refs', 'w') as f:
+        f.write('5')  # reset the peak-RSS counter (VmHWM)
+    base = _status('VmRSS')
+    fn()
+    return _status('VmHWM') - base
+
+
+def peak_memory_in_subprocess(script: str, args: List[str]) -> int:
+    """Run ``script args`` in a fresh process that prints one byte count.
+
+    glibc is told to hand large blocks back to the OS at once, so that RSS
+    follows what the process really holds.
+    """
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='65536')
+    out = subprocess.run([sys.executable, script] + args, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return int(out.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    """CPU model, thread count and torch version, for the printed tables."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f:
+            cpu = next(line.split(':', 1)[1].strip() for line in f
+                       if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    gpu = f', {torch.cuda.get_device_name()}' if torch.cuda.is_available() \
+        else ''
+    return (f'{cpu}{gpu}, {torch.get_num_threads()} threads, torch '
+            f'{torch.__version__}')

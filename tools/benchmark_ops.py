@@ -1,0 +1,159 @@
+"""Speed and memory of the covariance pooling ops, measured side by side.
+
+    python tools/benchmark_ops.py [--threads 2] [--repeats 7] [--device cpu]
+
+For B=32 and (C, N) in (256, 196), (256, 49), (128, 196), fp32, median of
+repeats, it times forward+backward of:
+  isqrt      mmgcp.ops.isqrt (hand-written backward)
+  autograd   the same 5 unrolled iterations through autograd
+  bare bmm   exactly the bmm's isqrt performs (count and shapes), nothing else
+  mpn        exact matrix square root by eigendecomposition
+and a DropCov training step against plain covariance pooling. Peak memory of
+isqrt vs autograd is measured in fresh subprocesses (peak RSS on CPU, peak
+allocation on CUDA). Ratios are the point: these machines are shared.
+"""
+import argparse
+
+import torch
+from bench_utils import (machine, median_time, peak_memory_in_subprocess,
+                         peak_memory_of)
+
+from mmgcp.ops import GCP, DropCov, covariance, isqrt, mpn
+
+CASES = ((256, 196), (256, 49), (128, 196))
+BATCH = 32
+NUM_ITER = 5
+TARGETS = {'autograd / isqrt time': ('>=', 1.5),
+           'isqrt / bare bmm time': ('<=', 1.3),
+           'isqrt / autograd peak memory': ('<=', 0.6),
+           'dropcov / gcp train time': ('<=', 1.05)}
+
+
+def unrolled_isqrt(cov, num_iter=NUM_ITER):
+    eye = torch.eye(cov.shape[-1], device=cov.device).expand_as(cov)
+    trace = cov.diagonal(dim1=1, dim2=2).sum(-1)[:, None, None]
+    y, z = cov / trace, eye
+    for _ in range(num_iter - 1):
+        t = (3 * eye - z @ y) / 2
+        y, z = y @ t, t @ z
+    return y @ ((3 * eye - z @ y) / 2) * trace.sqrt()
+
+
+def bmm_count(num_iter=NUM_ITER):
+    """bmm's in isqrt's forward (3N-3) plus backward (7N-7)."""
+    return 10 * (num_iter - 1)
+
+
+def inputs(channels, samples, device, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(BATCH, channels, samples, generator=g).relu().to(device)
+    grad = torch.randn(BATCH, channels, channels, generator=g).to(device)
+    return covariance(x), grad
+
+
+def matrix_fns(channels, samples, device):
+    cov, grad = inputs(channels, samples, device)
+
+    def through(fn):
+        def run():
+            leaf = cov.clone().requires_grad_()
+            fn(leaf).backward(grad)
+        return run
+
+    a = torch.randn(BATCH, channels, channels, device=device)
+    b, out = torch.randn_like(a), torch.empty_like(a)
+
+    def bare():
+        for _ in range(bmm_count()):
+            torch.bmm(a, b, out=out)
+
+    return {'isqrt': through(isqrt), 'autograd': through(unrolled_isqrt),
+            'bare bmm': bare, 'mpn': through(mpn)}
+
+
+def head_fns(channels, samples, device):
+    side = int(round(samples**0.5))
+    x = torch.randn(BATCH, channels, side, side, device=device).relu()
+    fns = {}
+    for name, head in (('gcp', GCP(channels)), ('dropcov', DropCov(channels))):
+        head = head.to(device)
+
+        def train_step(head=head):
+            head.train()
+            leaf = x.clone().requires_grad_()
+            head(leaf).sum().backward()
+
+        def eval_step(head=head):
+            head.eval()
+            with torch.no_grad():
+                head(x)
+
+        fns[f'{name} train'] = train_step
+        fns[f'{name} eval'] = eval_step
+    return fns
+
+
+def peak_memory_child(variant, channels, samples, device):
+    """Run in a fresh process: peak extra bytes of one fwd+bwd."""
+    return peak_memory_of(matrix_fns(channels, samples, device)[variant],
+                          device)
+
+
+def peak_memory(variant, channels, samples, args):
+    return peak_memory_in_subprocess(__file__, [
+        '--memory-child', variant, str(channels), str(samples), '--device',
+        args.device, '--threads', str(args.threads)])
+
+
+def verdict(name, value):
+    op, bound = TARGETS[name]
+    ok = value >= bound if op == '>=' else value <= bound
+    return f'{name:30s} {value:6.2f}  (target {op} {bound}: ' \
+        f'{"met" if ok else "NOT met"})'
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--repeats', type=int, default=7)
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--memory-child', nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    if args.memory_child:
+        variant, channels, samples = args.memory_child
+        print(peak_memory_child(variant, int(channels), int(samples), device))
+        return
+    print(f'machine: {machine()}; device {device}; B={BATCH}, fp32, median '
+          f'of {args.repeats}')
+    for channels, samples in CASES:
+        print(f'\n== C={channels}, N={samples} ==')
+        times = {}
+        fns = {**matrix_fns(channels, samples, device),
+               **head_fns(channels, samples, device)}
+        for name, fn in fns.items():
+            times[name] = median_time(fn, device, args.repeats)
+            print(f'  {name:14s} {times[name] * 1e3:9.2f} ms', flush=True)
+        memory = {v: peak_memory(v, channels, samples, args)
+                  for v in ('isqrt', 'autograd')}
+        matrix = BATCH * channels * channels * 4
+        print(f'  peak memory    isqrt {memory["isqrt"] / matrix:5.1f}, '
+              f'autograd {memory["autograd"] / matrix:5.1f} '
+              f'(in {BATCH}x{channels}x{channels} fp32 matrices)')
+        print('  ' + verdict('autograd / isqrt time',
+                             times['autograd'] / times['isqrt']))
+        print('  ' + verdict('isqrt / bare bmm time',
+                             times['isqrt'] / times['bare bmm']))
+        print('  ' + verdict('isqrt / autograd peak memory',
+                             memory['isqrt'] / memory['autograd']))
+        print(f'  {"mpn / isqrt time":30s} '
+              f'{times["mpn"] / times["isqrt"]:6.2f}')
+        print('  ' + verdict('dropcov / gcp train time',
+                             times['dropcov train'] / times['gcp train']))
+        print(f'  {"dropcov / gcp eval time":30s} '
+              f'{times["dropcov eval"] / times["gcp eval"]:6.2f}')
+
+
+if __name__ == '__main__':
+    main()
