@@ -1,0 +1,15 @@
+"""ImageNet pretraining of GCP classifiers, checkpoint import and export.
+
+Registers the classifier, data pipeline, metric and LR schedules in
+mmengine's root registries, so pretraining configs run on mmengine's Runner
+(``tools/train.py``, ``tools/dist_pretrain.sh``).
+"""
+from .checkpoints import (KNOWN_LAYOUTS, convert_official, detect_layout,
+                          export_backbone, infer_architecture)
+from .classifier import REPRESENTATIONS, TRUNK_PREFIXES, GCPClassifier
+from .schedules import SCHEDULES, GCPEpochLR, schedule_lr
+
+__all__ = ['GCPClassifier', 'REPRESENTATIONS', 'TRUNK_PREFIXES',
+           'KNOWN_LAYOUTS', 'convert_official', 'detect_layout',
+           'export_backbone', 'infer_architecture', 'SCHEDULES', 'GCPEpochLR',
+           'schedule_lr']
