@@ -1,9 +1,11 @@
 """Synthetic data generators (no downloads) and annotation checks."""
 from .coco_check import (AnnotationFileError, annotation_files,
                          check_coco_annotation, explain_annotation_errors)
+from .synthetic_images import SyntheticImagesSpec, generate_synthetic_images
 from .synthetic_coco import (SYNTHETIC_CLASSES, SyntheticCocoSpec,
                              generate_synthetic_coco, synthetic_is_complete)
 
 __all__ = ['SYNTHETIC_CLASSES', 'SyntheticCocoSpec', 'generate_synthetic_coco',
            'synthetic_is_complete', 'AnnotationFileError', 'annotation_files',
-           'check_coco_annotation', 'explain_annotation_errors']
+           'check_coco_annotation', 'explain_annotation_errors',
+           'SyntheticImagesSpec', 'generate_synthetic_images']

@@ -7,9 +7,13 @@ mmengine's root registries, so pretraining configs run on mmengine's Runner
 from .checkpoints import (KNOWN_LAYOUTS, convert_official, detect_layout,
                           export_backbone, infer_architecture)
 from .classifier import REPRESENTATIONS, TRUNK_PREFIXES, GCPClassifier
+from .data import (ImageFolderDataset, LoadImage, PackClsInputs,
+                   RandomResizedCrop, ResizeShortSide)
+from .metric import TopKAccuracy
 from .schedules import SCHEDULES, GCPEpochLR, schedule_lr
 
 __all__ = ['GCPClassifier', 'REPRESENTATIONS', 'TRUNK_PREFIXES',
            'KNOWN_LAYOUTS', 'convert_official', 'detect_layout',
            'export_backbone', 'infer_architecture', 'SCHEDULES', 'GCPEpochLR',
-           'schedule_lr']
+           'schedule_lr', 'ImageFolderDataset', 'LoadImage', 'PackClsInputs',
+           'RandomResizedCrop', 'ResizeShortSide', 'TopKAccuracy']

@@ -129,21 +129,22 @@ class GCPClassifier(BaseModel):
 
         Args:
             inputs: normalised ``B x 3 x H x W`` images.
-            data_samples: per-image dicts with a ``label`` (``loss``) or
-                anything (``predict``).
+            data_samples: per-image ``BaseDataElement`` with ``gt_label``
+                (``loss``); ``predict`` adds ``pred_scores`` to them.
             mode: ``'tensor'`` (logits), ``'loss'`` or ``'predict'``.
         """
         logits = self.fc(self.features(inputs))
         if mode == 'tensor':
             return logits
         if mode == 'loss':
-            labels = torch.as_tensor([s['label'] for s in data_samples],
+            labels = torch.as_tensor([s.gt_label for s in data_samples],
                                      device=logits.device)
             return dict(loss=F.cross_entropy(logits.float(), labels))
         if mode == 'predict':
             scores = logits.float().softmax(dim=1)
-            return [dict(sample, scores=score)
-                    for sample, score in zip(data_samples, scores)]
+            for sample, score in zip(data_samples, scores):
+                sample.pred_scores = score
+            return list(data_samples)
         raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got "
                          f'{mode!r}')
 

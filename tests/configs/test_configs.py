@@ -15,6 +15,9 @@ from conftest import ROOT
 
 CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
                            recursive=True))
+CONFIGS = [c for c in CONFIGS if '_base_' not in c]
+PRETRAIN = [c for c in CONFIGS if '/pretrain/' in c]
+CONFIGS = [c for c in CONFIGS if c not in PRETRAIN]
 # the paper's detection configs (configs/demo/ holds the CPU demo)
 DETECTION = [c for c in CONFIGS if osp.dirname(c) == osp.join(ROOT, 'configs')
              and osp.basename(c).startswith(('faster_rcnn_', 'mask_rcnn_'))]
@@ -121,3 +124,21 @@ def test_loss_and_predict_step(det, variant):
     assert pred.bboxes.shape[1] == 4 and len(pred.scores) == len(pred.labels)
     if det == 'mask_rcnn':
         assert pred.masks.shape[1:] == (96, 96)
+
+
+@pytest.mark.parametrize('path', PRETRAIN, ids=osp.basename)
+def test_pretrain_config_builds(path):
+    from mmengine.registry import MODELS as ROOT_MODELS
+    from mmgcp.pretrain import SCHEDULES
+    cfg = Config.fromfile(path)
+    model = ROOT_MODELS.build(cfg.model)
+    name = osp.basename(path)
+    assert model.depth == int(name.split('resnet')[1].split('_')[0])
+    assert model.head == (name.split('_')[2] if 'gcp_' in name else 'gap')
+    schedule = cfg.param_scheduler.schedule
+    if 'demo' not in path:
+        assert schedule.lower() in name  # e.g. LR_adj in ..._lr_adj.py
+        assert cfg.train_cfg.max_epochs == SCHEDULES[schedule][0]
+        assert cfg.optim_wrapper.optimizer.lr == 0.1
+        assert cfg.train_dataloader.batch_size * 8 == \
+            cfg.auto_scale_lr.base_batch_size

@@ -1,5 +1,6 @@
 import pytest
 import torch
+from mmengine.structures import BaseDataElement
 
 from mmgcp.pretrain import GCPClassifier
 
@@ -51,15 +52,15 @@ def test_released_state_dict_loads_one_to_one():
 def test_modes(head):
     model = GCPClassifier(18, head, 16, num_classes=4)
     x = torch.randn(2, 3, 64, 64)
-    samples = [dict(label=1), dict(label=3)]
+    samples = [BaseDataElement(gt_label=1), BaseDataElement(gt_label=3)]
     model.train()
     loss = model(x, samples, mode='loss')['loss']
     loss.backward()
     assert torch.isfinite(loss) and model.fc.weight.grad is not None
     model.eval()
     preds = model(x, samples, mode='predict')
-    assert preds[0]['label'] == 1 and preds[0]['scores'].shape == (4, )
-    assert torch.allclose(preds[1]['scores'].sum(), torch.tensor(1.0))
+    assert preds[0].gt_label == 1 and preds[0].pred_scores.shape == (4, )
+    assert torch.allclose(preds[1].pred_scores.sum(), torch.tensor(1.0))
 
 
 def test_gcp_trunk_has_stride_16_stage4():

@@ -1,0 +1,62 @@
+"""Pretraining on the real Runner: train, resume, export, detect."""
+import os.path as osp
+import re
+
+import pytest
+import torch
+
+from mmgcp.datasets import SyntheticImagesSpec, generate_synthetic_images
+from mmgcp.models import GCPResNet
+from mmgcp.pretrain import schedule_lr
+
+from conftest import ROOT, run_tool, venv_python
+
+DEMO = osp.join(ROOT, 'configs', 'pretrain', 'demo',
+                'gcp_resnet18_isqrt_synthetic.py')
+
+
+def test_pretrain_resume_and_export(tmp_path):
+    folders = generate_synthetic_images(str(tmp_path / 'tex'),
+                                        SyntheticImagesSpec(
+                                            num_classes=3, train_per_class=4,
+                                            val_per_class=2, image_size=32))
+    config = tmp_path / 'tiny_pretrain.py'
+    config.write_text(f'''
+_base_ = {DEMO!r}
+model = dict(num_classes=3, dim=16)
+loader = dict(batch_size=4, num_workers=0, persistent_workers=False)
+train_dataloader = dict(loader, dataset=dict(data_root={folders["train"]!r}))
+val_dataloader = dict(loader, dataset=dict(data_root={folders["val"]!r}))
+test_dataloader = val_dataloader
+val_evaluator = dict(topk=(1, 2))
+train_cfg = dict(max_epochs=2, val_interval=1)
+# the schedule's own length, not max_epochs, so that the resumed run below
+# (max_epochs 3) continues it
+param_scheduler = dict(end=30)
+default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=5))
+''')
+    work = tmp_path / 'work'
+    out = run_tool([venv_python(), 'tools/train.py', str(config),
+                    '--work-dir', str(work)]).stdout
+    assert 'Epoch(train) [2]' in out and 'accuracy/top1' in out
+    out = run_tool([venv_python(), 'tools/train.py', str(config),
+                    '--work-dir', str(work), '--resume', '--cfg-options',
+                    'train_cfg.max_epochs=3']).stdout
+    assert 'resumed epoch: 2' in out
+    assert 'Epoch(train) [3]' in out and 'Epoch(train) [1]' not in out
+    ckpt = torch.load(work / 'epoch_3.pth', weights_only=False)
+    assert ckpt['meta']['epoch'] == 3
+    # the LR schedule went on where it stopped: after 3 epochs it is set
+    # for epoch index 3 (LR_fast, base 0.05)
+    lr = ckpt['optimizer']['param_groups'][0]['lr']
+    assert lr == pytest.approx(schedule_lr('LR_fast', 3, base_lr=0.05))
+
+    out = run_tool([venv_python(), 'tools/export_backbone.py',
+                    str(work / 'epoch_3.pth'), str(tmp_path / 'r18')]).stdout
+    path = out.strip().splitlines()[-1]
+    assert re.search(r'r18-[0-9a-f]{8}\.pth$', path)
+    net = GCPResNet(18, 'M', init_cfg=dict(type='Pretrained',
+                                           checkpoint=path))
+    net.init_weights()
+    assert torch.equal(net.conv1.weight,
+                       ckpt['state_dict']['conv1.weight'])
