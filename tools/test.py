@@ -18,7 +18,7 @@ from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers GCPResNet, safe checkpoint loading)
 from mmgcp.datasets import explain_annotation_errors
-from mmgcp.engine import prepare_cpu_distributed
+from mmgcp.engine import distributed_session
 
 
 def parse_args():
@@ -61,16 +61,15 @@ def main():
             cfg.test_evaluator, dict) else list(cfg.test_evaluator)
         cfg.test_evaluator.append(
             dict(type='DumpDetResults', out_file_path=args.out))
-    prepare_cpu_distributed(cfg)
-    runner = Runner.from_cfg(cfg)
-    with explain_annotation_errors(cfg):
+    with distributed_session(cfg), explain_annotation_errors(cfg):
+        runner = Runner.from_cfg(cfg)
         metrics = runner.test()
-    if is_main_process():
-        out = osp.join(cfg.work_dir, 'test_metrics.json')
-        with open(out, 'w') as f:
-            json.dump(dict(config=args.config, checkpoint=args.checkpoint,
-                           metrics=metrics), f, indent=2)
-        print(f'metrics written to {out}')
+        if is_main_process():
+            out = osp.join(cfg.work_dir, 'test_metrics.json')
+            with open(out, 'w') as f:
+                json.dump(dict(config=args.config, checkpoint=args.checkpoint,
+                               metrics=metrics), f, indent=2)
+            print(f'metrics written to {out}')
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@ from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers GCPResNet, safe checkpoint loading)
 from mmgcp.datasets import explain_annotation_errors
-from mmgcp.engine import prepare_cpu_distributed
+from mmgcp.engine import distributed_session
 
 
 def parse_args():
@@ -68,9 +68,8 @@ def main():
                                     'does not exist')
         cfg.resume = True
         cfg.load_from = args.resume
-    prepare_cpu_distributed(cfg)
-    runner = Runner.from_cfg(cfg)
-    with explain_annotation_errors(cfg):
+    with distributed_session(cfg), explain_annotation_errors(cfg):
+        runner = Runner.from_cfg(cfg)
         runner.train()
 
 

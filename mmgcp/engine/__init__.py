@@ -1,8 +1,9 @@
 """mmengine integration: safe checkpoint loading, CPU distributed runs."""
-from .cpu_dist import CPUDistributedDataParallel, prepare_cpu_distributed
+from .cpu_dist import (CPUDistributedDataParallel, distributed_session,
+                       prepare_cpu_distributed)
 from .safe_load import (install_safe_local_loader, mmengine_safe_globals,
                         safe_torch_load)
 
 __all__ = ['install_safe_local_loader', 'mmengine_safe_globals',
            'safe_torch_load', 'CPUDistributedDataParallel',
-           'prepare_cpu_distributed']
+           'prepare_cpu_distributed', 'distributed_session']

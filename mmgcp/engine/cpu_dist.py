@@ -4,12 +4,16 @@ mmengine assumes one GPU per process: it calls ``torch.cuda.set_device`` when
 it initialises the process group and wraps the model in DDP with
 ``device_ids=[LOCAL_RANK]``, both of which fail for CPU modules.
 """
+import contextlib
+from typing import Iterator
+
 import torch
 import torch.distributed as dist
 from mmengine.model import MMDistributedDataParallel
 from mmengine.registry import MODEL_WRAPPERS
 
-__all__ = ['CPUDistributedDataParallel', 'prepare_cpu_distributed']
+__all__ = ['CPUDistributedDataParallel', 'prepare_cpu_distributed',
+           'distributed_session']
 
 
 @MODEL_WRAPPERS.register_module()
@@ -39,3 +43,16 @@ def prepare_cpu_distributed(cfg) -> bool:
     wrapper['type'] = 'CPUDistributedDataParallel'
     cfg.model_wrapper_cfg = wrapper
     return True
+
+
+@contextlib.contextmanager
+def distributed_session(cfg) -> Iterator[None]:
+    """Apply :func:`prepare_cpu_distributed` and tear the process group down
+    on exit: a gloo group left alive when the interpreter exits can abort
+    the process ("terminate called without an active exception")."""
+    prepare_cpu_distributed(cfg)
+    try:
+        yield
+    finally:
+        if dist.is_available() and dist.is_initialized():
+            dist.destroy_process_group()

@@ -1,4 +1,5 @@
 """tools/dist_train.sh really trains on 2 CPU processes (gloo)."""
+import json
 import os
 import os.path as osp
 
@@ -28,3 +29,22 @@ def test_dist_train_two_processes(tmp_path, synthetic_coco):
                       weights_only=False)
     assert ckpt['meta']['iter'] == 2
     assert 'coco/bbox_mAP' in out  # distributed COCO evaluation
+
+
+def test_dist_test_two_processes(tmp_path, synthetic_coco):
+    config = write_tiny_config(tmp_path, synthetic_coco[0], max_iters=1,
+                               ckpt_interval=1)
+    work = tmp_path / 'work'
+    run_tool([os.sys.executable, 'tools/train.py', config, '--work-dir',
+              str(work)])
+    bindir = osp.dirname(os.sys.executable)
+    out = run_tool(
+        ['bash', 'tools/dist_test.sh', config, str(work / 'iter_1.pth'), '2',
+         '--work-dir', str(work)],
+        env=dict(PORT=str(free_port()), PYTHON=os.sys.executable,
+                 PATH=bindir + os.pathsep + os.environ['PATH'],
+                 OMP_NUM_THREADS='1')).stdout
+    assert 'GPU number: 2' in out
+    assert out.count('metrics written to') == 1  # rank 0 only
+    metrics = json.loads((work / 'test_metrics.json').read_text())['metrics']
+    assert 'coco/segm_mAP' in metrics
