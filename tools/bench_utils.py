@@ -9,7 +9,7 @@ from typing import Callable, List
 
 import torch
 
-__all__ = ['median_time', 'peak_memory_of', 'peak_memory_in_subprocess',
+__all__ = ['timed', 'median_time', 'peak_memory_of', 'peak_memory_in_subprocess',
            'machine']
 
 
@@ -18,18 +18,20 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize()
 
 
+def timed(fn: Callable[[], None], device: torch.device) -> float:
+    """Wall time of one call of ``fn`` in seconds (device synchronised)."""
+    _sync(device)
+    start = time.perf_counter()
+    fn()
+    _sync(device)
+    return time.perf_counter() - start
+
+
 def median_time(fn: Callable[[], None], device: torch.device,
                 repeats: int) -> float:
     """Median wall time of ``fn`` in seconds, after one warm-up call."""
     fn()
-    times = []
-    for _ in range(repeats):
-        _sync(device)
-        start = time.perf_counter()
-        fn()
-        _sync(device)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(timed(fn, device) for _ in range(repeats))
 
 
 def _status(key: str) -> int:

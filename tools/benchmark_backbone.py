@@ -8,10 +8,11 @@ GCP_D has ResNet's topology, so its ratio should be 1.00 +/- 0.05. GCP_M runs
 stage 4 at stride 1 (4x its FLOPs) before the 2x2 max-pool.
 """
 import argparse
+import statistics
 
 import torch
-from bench_utils import (machine, median_time, peak_memory_in_subprocess,
-                         peak_memory_of)
+from bench_utils import (machine, peak_memory_in_subprocess, peak_memory_of,
+                         timed)
 from mmdet.models.backbones import ResNet
 from mmengine.logging import MMLogger
 
@@ -49,7 +50,7 @@ def main():
     parser.add_argument('--size', type=int, default=320)
     parser.add_argument('--batch', type=int, default=2)
     parser.add_argument('--threads', type=int, default=2)
-    parser.add_argument('--repeats', type=int, default=5)
+    parser.add_argument('--repeats', type=int, default=9)
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--memory-child', help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -66,12 +67,14 @@ def main():
           f'batch {args.batch} x 3 x {args.size} x {args.size}, '
           f'forward+backward, median of {args.repeats}')
     steps = {n: step_fn(n, args, device) for n in names}
+    for step in steps.values():
+        step()  # warm-up
     times = {n: [] for n in names}
     # interleave the models so that load on a shared machine hits all alike
     for _ in range(args.repeats):
         for n in names:
-            times[n].append(median_time(steps[n], device, 1))
-    median = {n: sorted(t)[len(t) // 2] for n, t in times.items()}
+            times[n].append(timed(steps[n], device))
+    median = {n: statistics.median(t) for n, t in times.items()}
     common = ['--depth', str(args.depth), '--size', str(args.size),
               '--batch', str(args.batch), '--threads', str(args.threads),
               '--device', args.device]

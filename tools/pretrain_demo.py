@@ -24,6 +24,45 @@ CONFIG = osp.join(ROOT, 'configs', 'pretrain', 'demo',
                   'gcp_resnet18_isqrt_synthetic.py')
 
 
+def run_pretrain_demo(work_dir: str, data_root: str,
+                      resume: bool = False) -> str:
+    """Pretrain on the synthetic textures and export the backbone.
+
+    Returns:
+        str: the exported backbone file (reused if a previous run finished).
+    """
+    done = sorted(glob.glob(osp.join(work_dir, 'gcp_resnet18_synthetic-*.pth')))
+    if done:
+        print(f'[pretrain] reusing the exported backbone {done[-1]}')
+        return done[-1]
+    start = time.time()
+    cfg = Config.fromfile(CONFIG)
+    spec = SyntheticImagesSpec(num_classes=cfg.num_classes)
+    folders = generate_synthetic_images(data_root, spec)
+    print(f'[pretrain] {spec.num_classes} texture classes, '
+          f'{spec.train_per_class} train / {spec.val_per_class} val images '
+          f'each, in {data_root}', flush=True)
+    cfg.train_dataloader.dataset.data_root = folders['train']
+    cfg.val_dataloader.dataset.data_root = folders['val']
+    cfg.test_dataloader.dataset.data_root = folders['val']
+    cfg.work_dir = work_dir
+    cfg.resume = resume
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    hub = runner.message_hub
+    top1 = hub.get_scalar('val/accuracy/top1').current()
+    top5 = hub.get_scalar('val/accuracy/top5').current()
+    last = sorted(glob.glob(osp.join(work_dir, 'epoch_*.pth')),
+                  key=lambda p: int(p.rsplit('_', 1)[1][:-4]))[-1]
+    backbone = export_backbone(last, osp.join(work_dir,
+                                              'gcp_resnet18_synthetic'))
+    print(f'\n[pretrain] top-1 {top1:.1f}%  top-5 {top5:.1f}% '
+          f'(chance {100 / spec.num_classes:.0f}%) after '
+          f'{(time.time() - start) / 60:.1f} min')
+    print(f'[pretrain] backbone for the detection configs: {backbone}')
+    return backbone
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir',
@@ -32,31 +71,7 @@ def main():
                         default=osp.join(ROOT, 'data', 'synthetic_textures'))
     parser.add_argument('--resume', action='store_true')
     args = parser.parse_args()
-    start = time.time()
-    cfg = Config.fromfile(CONFIG)
-    spec = SyntheticImagesSpec(num_classes=cfg.num_classes)
-    folders = generate_synthetic_images(args.data_root, spec)
-    print(f'[pretrain demo] {spec.num_classes} texture classes, '
-          f'{spec.train_per_class} train / {spec.val_per_class} val images '
-          f'each, in {args.data_root}', flush=True)
-    cfg.train_dataloader.dataset.data_root = folders['train']
-    cfg.val_dataloader.dataset.data_root = folders['val']
-    cfg.test_dataloader.dataset.data_root = folders['val']
-    cfg.work_dir = args.work_dir
-    cfg.resume = args.resume
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    hub = runner.message_hub
-    top1 = hub.get_scalar('val/accuracy/top1').current()
-    top5 = hub.get_scalar('val/accuracy/top5').current()
-    last = sorted(glob.glob(osp.join(args.work_dir, 'epoch_*.pth')),
-                  key=lambda p: int(p.rsplit('_', 1)[1][:-4]))[-1]
-    backbone = export_backbone(last, osp.join(args.work_dir,
-                                              'gcp_resnet18_synthetic'))
-    print(f'\n[pretrain demo] top-1 {top1:.1f}%  top-5 {top5:.1f}% '
-          f'(chance {100 / spec.num_classes:.0f}%) after '
-          f'{(time.time() - start) / 60:.1f} min')
-    print(f'[pretrain demo] backbone for the detection configs: {backbone}')
+    run_pretrain_demo(args.work_dir, args.data_root, args.resume)
 
 
 if __name__ == '__main__':

@@ -1,6 +1,8 @@
-# The embedded demo: a small Mask R-CNN with a GCP_M ResNet-18 backbone,
-# trained from scratch on CPU on the synthetic shapes set that
-# `python tools/demo.py` generates (no downloads), then COCO-evaluated.
+# The embedded demo: a small Mask R-CNN with a GCP_M ResNet-18 backbone on
+# the synthetic shapes set that `python tools/demo.py` generates (no
+# downloads), then COCO-evaluated. tools/demo.py first pretrains the backbone
+# as an iSQRT-COV classifier on synthetic textures and sets init_cfg to the
+# exported weights; run with tools/train.py alone, it trains from scratch.
 # Sized for ~10 minutes on 2 CPU cores: 128 px images, narrow FPN/heads, few
 # proposals and RoI samples (mmcv's CPU RoIAlign dominates a step).
 _base_ = 'mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py'
@@ -20,8 +22,8 @@ model = dict(
         depth=18,
         variant='M',
         frozen_stages=-1,
-        # trained from scratch (no init_cfg): no download or pretrained file;
-        # BN statistics must be learned, hence norm_eval=False
+        # no init_cfg here (see above); BN statistics keep adapting to the
+        # synthetic images, hence norm_eval=False
         norm_eval=False),
     neck=dict(in_channels=[64, 128, 256, 512], out_channels=channels),
     rpn_head=dict(in_channels=channels, feat_channels=channels),
