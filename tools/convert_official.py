@@ -1,13 +1,16 @@
 """Convert an officially released GCP checkpoint to mmgcp's layout.
 
-    python tools/convert_official.py SRC OUT [--backbone]
+    python tools/convert_official.py SRC OUT [--backbone] [--zoo-name NAME]
+    python tools/convert_official.py --download NAME OUT [--backbone]
+    python tools/convert_official.py --list
 
 Recognises the GCP_Optimization/DropCov, fast-MPN-COV model-zoo and
 fast-MPN-COV training layouts, reports what it renamed and dropped, and
 writes a classifier checkpoint (``meta`` + ``state_dict``) that
 ``GCPClassifier`` loads strictly. With ``--backbone`` it writes the
 backbone-only file for the detection configs instead (sha256 in its name).
-Files are read with ``weights_only=True``.
+``--zoo-name`` (implied by ``--download``) adds the model-zoo metadata and
+checks the file is that model. Files are read with ``weights_only=True``.
 """
 import argparse
 import os
@@ -17,20 +20,46 @@ import tempfile
 import torch
 
 from mmgcp.engine import safe_torch_load
-from mmgcp.pretrain.checkpoints import convert_official, export_backbone
+from mmgcp.pretrain import (download_checkpoint, export_backbone, zoo_entry,
+                            zoo_markdown)
+from mmgcp.pretrain.checkpoints import convert_official
+
+CACHE = osp.join(osp.expanduser('~'), '.cache', 'mmgcp')
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('src')
-    parser.add_argument('out')
+    parser.add_argument('src', nargs='?', help='released checkpoint file')
+    parser.add_argument('out', nargs='?')
     parser.add_argument('--backbone', action='store_true',
                         help='write the GCPResNet backbone file instead')
+    parser.add_argument('--zoo-name', help='the model-zoo entry SRC is')
+    parser.add_argument('--download', metavar='NAME',
+                        help='fetch model-zoo entry NAME (direct links only)')
+    parser.add_argument('--cache-dir', default=CACHE)
+    parser.add_argument('--list', action='store_true',
+                        help='print the model-zoo table')
     args = parser.parse_args()
+    if args.list:
+        print(zoo_markdown())
+        return
+    if args.download:
+        entry = zoo_entry(args.download)
+        if entry.url is None:
+            raise SystemExit(f'{entry.name} has no direct download; get it '
+                             f'by hand from {entry.page}, then run\n  python '
+                             f'tools/convert_official.py FILE OUT '
+                             f'--zoo-name {entry.name}')
+        args.out = args.out or args.src
+        args.src = download_checkpoint(entry.url, args.cache_dir)
+        args.zoo_name = entry.name
+    if not args.src or not args.out:
+        parser.error('SRC and OUT are required (or --download NAME OUT)')
     if not osp.isfile(args.src):
         raise FileNotFoundError(f'{args.src} does not exist')
     converted, report = convert_official(
-        safe_torch_load(args.src, map_location='cpu'), args.src)
+        safe_torch_load(args.src, map_location='cpu'), args.src,
+        zoo_name=args.zoo_name)
     for line in report:
         print(line)
     if not args.backbone:

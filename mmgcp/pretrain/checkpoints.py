@@ -20,14 +20,16 @@ import os.path as osp
 import re
 import shutil
 import tempfile
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 
 from ..engine import safe_torch_load
 from .classifier import TRUNK_PREFIXES
+from .model_zoo import zoo_entry
 
-__all__ = ['KNOWN_LAYOUTS', 'detect_layout', 'convert_official',
+__all__ = ['KNOWN_LAYOUTS', 'CheckpointLayoutError', 'detect_layout',
+           'convert_official',
            'infer_architecture', 'export_backbone', 'load_classifier_state']
 
 KNOWN_LAYOUTS = ('gcp_optimization', 'fast_mpn_cov_zoo',
@@ -120,9 +122,15 @@ def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
     return arch
 
 
-def convert_official(checkpoint: object, filename: str = '<checkpoint>'
-                     ) -> Tuple[dict, List[str]]:
+def convert_official(checkpoint: object, filename: str = '<checkpoint>',
+                     zoo_name: Optional[str] = None) -> Tuple[dict, List[str]]:
     """Convert a loaded released checkpoint to mmgcp's classifier layout.
+
+    Args:
+        checkpoint: the loaded file.
+        filename: its name, for messages and metadata.
+        zoo_name: the model-zoo entry it is; its metadata (top-1, source)
+            goes into ``meta`` and its depth/head/d must match the file.
 
     Returns:
         (checkpoint dict with ``meta`` and ``state_dict``, report lines)
@@ -130,6 +138,21 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>'
     layout, raw = detect_layout(checkpoint, filename)
     state, renames = _rename(layout, raw)
     arch = infer_architecture(state)
+    zoo = {}
+    if zoo_name is not None:
+        entry = zoo_entry(zoo_name)
+        expected = dict(depth=entry.depth, head=entry.head)
+        if entry.dim is not None:
+            expected['dim'] = entry.dim
+        wrong = {k: (v, arch.get(k)) for k, v in expected.items()
+                 if arch.get(k) != v}
+        if wrong:
+            raise CheckpointLayoutError(
+                f'{filename} is not {zoo_name}: ' + ', '.join(
+                    f'{k} is {got}, expected {want}'
+                    for k, (want, got) in wrong.items()))
+        zoo = dict(zoo_name=entry.name, top1=entry.top1, top5=entry.top5,
+                   schedule=entry.schedule, source_page=entry.page)
     dropped = sorted(k for k in state if not k.startswith(
         TRUNK_PREFIXES + ('layer_reduce', 'eca_layer.', 'fc.')))
     for key in dropped:
@@ -139,7 +162,7 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>'
         report.append(f'renamed: stripped "module." from {len(raw)} keys')
     report += [f'renamed: {r}' for r in renames]
     report += [f'dropped: {k}' for k in dropped]
-    meta = dict(source=osp.basename(filename), layout=layout, **arch)
+    meta = dict(source=osp.basename(filename), layout=layout, **arch, **zoo)
     return dict(meta=meta, state_dict=state), report
 
 

@@ -1,0 +1,124 @@
+"""The model-zoo table and the download path, against a loopback server."""
+import functools
+import hashlib
+import http.server
+import threading
+
+import pytest
+import torch
+
+from mmgcp.pretrain import (MODEL_ZOO, DownloadError, GCPClassifier,
+                            download_checkpoint, zoo_entry, zoo_markdown)
+from mmgcp.pretrain.checkpoints import CheckpointLayoutError, convert_official
+
+from conftest import run_tool, venv_python
+
+
+@pytest.fixture
+def server(tmp_path):
+    """Serve tmp_path/www on 127.0.0.1; yields (root dir, base URL)."""
+    root = tmp_path / 'www'
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(root))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield root, f'http://127.0.0.1:{httpd.server_address[1]}'
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def released_zoo_file(directory, depth=18):
+    """A checkpoint in the fast-MPN-COV zoo layout, named name-<sha8>.pth."""
+    torch.manual_seed(0)
+    state = GCPClassifier(depth, 'isqrt', 256, num_classes=10).state_dict()
+    tmp = directory / 'tmp.pth'
+    torch.save(state, tmp)
+    sha = hashlib.sha256(tmp.read_bytes()).hexdigest()
+    final = directory / f'mpncovresnet{depth}-{sha[:8]}.pth'
+    tmp.rename(final)
+    return final, state
+
+
+def test_table():
+    names = [e.name for e in MODEL_ZOO]
+    assert len(names) == len(set(names))
+    assert zoo_entry('ResNet50_GCP_LRnorm').top1 == 78.56
+    assert zoo_entry('ResNet50_DropCov').dim == 128
+    assert zoo_entry('mpncovresnet50').sha256_prefix == '15991845'
+    table = zoo_markdown()
+    assert table.count('\n') == len(MODEL_ZOO) + 1
+    with pytest.raises(KeyError, match='known: ResNet18_GCP_LRnorm'):
+        zoo_entry('ResNet200')
+
+
+def test_download_verifies_and_caches(server, tmp_path):
+    root, base = server
+    src, state = released_zoo_file(root)
+    cache = tmp_path / 'cache'
+    path = download_checkpoint(f'{base}/{src.name}', str(cache),
+                               progress=False)
+    assert open(path, 'rb').read() == src.read_bytes()
+    src.unlink()  # a second call uses the cache, no request
+    assert download_checkpoint(f'{base}/{src.name}', str(cache)) == path
+    assert [p.name for p in cache.iterdir()] == [src.name]
+
+
+def test_mismatching_download_leaves_no_file(server, tmp_path):
+    root, base = server
+    src, _ = released_zoo_file(root)
+    wrong = root / 'mpncovresnet18-00000000.pth'
+    src.rename(wrong)
+    cache = tmp_path / 'cache'
+    with pytest.raises(DownloadError, match='does not start with 00000000'):
+        download_checkpoint(f'{base}/{wrong.name}', str(cache),
+                            progress=False)
+    assert list(cache.iterdir()) == []
+    with pytest.raises(DownloadError, match='404'):
+        download_checkpoint(f'{base}/missing-12345678.pth', str(cache),
+                            progress=False)
+    assert list(cache.iterdir()) == []
+
+
+def test_zoo_metadata_and_checks():
+    torch.manual_seed(0)
+    state = GCPClassifier(50, 'isqrt', 256).state_dict()
+    converted, _ = convert_official(state, 'x.pth', zoo_name='mpncovresnet50')
+    assert converted['meta']['top1'] == 78.29
+    assert converted['meta']['zoo_name'] == 'mpncovresnet50'
+    with pytest.raises(CheckpointLayoutError,
+                       match='depth is 50, expected 101'):
+        convert_official(state, 'x.pth', zoo_name='mpncovresnet101')
+
+
+def test_convert_tool_downloads_from_loopback(server, tmp_path):
+    root, base = server
+    src, state = released_zoo_file(root)
+    cache = tmp_path / 'cache'
+    # the tool downloads a zoo entry; point an entry-shaped URL at loopback
+    code = (
+        'import runpy, sys, mmgcp.pretrain.model_zoo as z, dataclasses\n'
+        f'z.MODEL_ZOO.append(dataclasses.replace(z.zoo_entry('
+        f'"mpncovresnet50"), name="loopback18", depth=18, '
+        f'url="{base}/{src.name}"))\n'
+        f'sys.argv = ["convert_official.py", "--download", "loopback18", '
+        f'"{tmp_path / "r18"}", "--backbone", "--cache-dir", "{cache}"]\n'
+        'runpy.run_path("tools/convert_official.py", run_name="__main__")\n')
+    out = run_tool([venv_python(), '-c', code]).stdout
+    assert 'layout: fast_mpn_cov_zoo' in out
+    backbone = out.strip().splitlines()[-1].split()[-1]
+    loaded = torch.load(backbone, weights_only=True)
+    assert loaded['meta']['depth'] == 18
+    assert torch.equal(loaded['state_dict']['conv1.weight'],
+                       state['conv1.weight'])
+
+
+def test_readme_renders_the_current_table():
+    import os.path as osp
+    from conftest import ROOT
+    readme = open(osp.join(ROOT, 'README.md')).read()
+    assert zoo_markdown() in readme
