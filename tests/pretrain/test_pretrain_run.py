@@ -60,3 +60,36 @@ default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=5))
     net.init_weights()
     assert torch.equal(net.conv1.weight,
                        ckpt['state_dict']['conv1.weight'])
+
+
+def test_dist_pretrain_two_processes(tmp_path):
+    import os
+    from conftest import free_port
+    folders = generate_synthetic_images(str(tmp_path / 'tex'),
+                                        SyntheticImagesSpec(
+                                            num_classes=3, train_per_class=4,
+                                            val_per_class=2, image_size=32))
+    config = tmp_path / 'tiny_pretrain.py'
+    config.write_text(f'''
+_base_ = {DEMO!r}
+model = dict(num_classes=3, dim=16)
+loader = dict(batch_size=2, num_workers=0, persistent_workers=False)
+train_dataloader = dict(loader, dataset=dict(data_root={folders["train"]!r}))
+val_dataloader = dict(loader, dataset=dict(data_root={folders["val"]!r}))
+test_dataloader = val_dataloader
+val_evaluator = dict(topk=(1, 2))
+train_cfg = dict(max_epochs=1, val_interval=1)
+''')
+    work = tmp_path / 'work'
+    bindir = osp.dirname(os.sys.executable)
+    out = run_tool(
+        ['bash', 'tools/dist_pretrain.sh', str(config), '2', '--work-dir',
+         str(work)],
+        env=dict(PORT=str(free_port()), PYTHON=os.sys.executable,
+                 PATH=bindir + os.pathsep + os.environ['PATH'],
+                 OMP_NUM_THREADS='1')).stdout
+    assert 'GPU number: 2' in out
+    # 12 images, 2 ranks x 2 per batch: 3 iterations per epoch
+    assert 'Epoch(train) [1][3/3]' in out
+    assert 'accuracy/top1' in out
+    assert (work / 'epoch_1.pth').is_file()
