@@ -51,8 +51,15 @@ def distributed_session(cfg) -> Iterator[None]:
     on exit: a gloo group left alive when the interpreter exits can abort
     the process ("terminate called without an active exception")."""
     prepare_cpu_distributed(cfg)
+    failed = False
     try:
         yield
+    except BaseException:
+        failed = True
+        raise
     finally:
         if dist.is_available() and dist.is_initialized():
+            if not failed:
+                # let every rank finish before any tears its group down
+                dist.barrier()
             dist.destroy_process_group()

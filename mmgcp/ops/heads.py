@@ -53,11 +53,18 @@ class GCP(nn.Module):
             self.layer_reduce_bn(self.layer_reduce(x)))
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
-        """Post-normalisation of ``B x C x C`` covariances (none here)."""
+        """Structure-wise post-normalisation of ``B x C x C`` covariances
+        (none here)."""
         return cov
 
+    def normalize_vector(self, vec: torch.Tensor) -> torch.Tensor:
+        """Element-wise post-normalisation of the ``B x K`` upper-triangle
+        vectors (none here)."""
+        return vec
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return triu_vec(self.normalize(covariance(self.reduce(x))))
+        cov = covariance(self.reduce(x))
+        return self.normalize_vector(triu_vec(self.normalize(cov)))
 
 
 class ISqrtCov(GCP):

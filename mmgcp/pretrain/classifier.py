@@ -14,18 +14,13 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ..models import GCPResNet
-from ..ops import GCP, DropCov, ISqrtCov, MPNCov
+from ..ops import COV_HEADS
 
 __all__ = ['GCPClassifier', 'REPRESENTATIONS', 'TRUNK_PREFIXES']
 
-# head name -> representation class (None: global average pooling)
-REPRESENTATIONS = {
-    'isqrt': ISqrtCov,
-    'dropcov': DropCov,
-    'mpn': MPNCov,
-    'gcp': GCP,
-    'gap': None,
-}
+# head name -> representation class (None: global average pooling); every
+# post-normalisation of mmgcp.ops is one config key away
+REPRESENTATIONS = {**COV_HEADS, 'gap': None}
 TRUNK_PREFIXES = ('conv1.', 'bn1.', 'layer1.', 'layer2.', 'layer3.',
                   'layer4.')
 _REP = 'representation.'
@@ -35,7 +30,8 @@ _REP = 'representation.'
 class GCPClassifier(BaseModel):
     """ResNet-18/34/50/101 classifier with a covariance pooling head.
 
-    GCP heads (``isqrt``, ``dropcov``, ``mpn``, ``gcp``) run stage 4 at
+    GCP heads (any of ``mmgcp.ops.COV_HEADS``: ``isqrt``, ``dropcov``,
+    ``mpn``, ``gcp``, ``bcnn``, ``maxexp``, ...) run stage 4 at
     stride 1 (14x14 features at 224 px), reduce to ``dim`` channels with a
     1x1 conv (no bias) + BN + ReLU, pool a covariance, normalise it and
     classify its upper triangle with one Linear layer. ``head='gap'`` is the

@@ -78,3 +78,16 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match='mode'):
         GCPClassifier(18, 'gcp', 8, num_classes=2)(torch.randn(1, 3, 32, 32),
                                                    mode='bogus')
+
+
+@pytest.mark.parametrize('head', ['bcnn', 'sigme', 'ln', 'bcnn_lt',
+                                  'deep_o2p', 'ilogm', 'ibcnn', 'ibcnn_lt',
+                                  'maxexp', 'apn'])
+def test_every_post_normalisation_is_one_config_key(head):
+    model = GCPClassifier(18, head, 8, num_classes=3)
+    samples = [BaseDataElement(gt_label=0), BaseDataElement(gt_label=2)]
+    loss = model(torch.randn(2, 3, 48, 48), samples, mode='loss')['loss']
+    loss.backward()
+    assert torch.isfinite(loss)
+    keys = set(model.state_dict())
+    assert not any(k.startswith('representation.') for k in keys)
