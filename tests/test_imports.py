@@ -77,3 +77,29 @@ def test_custom_imports_from_a_config_outside_the_repo(tmp_path):
     proc = run_tool([venv_python(), '-c', code], cwd=str(tmp_path),
                     env=dict(PYTHONPATH=''))
     assert proc.stdout.strip().endswith('GCPResNet 5')
+
+
+def test_mmgcp_imports_quietly_without_mmseg(tmp_path):
+    code = textwrap.dedent('''
+        import sys
+        sys.modules['mmseg'] = None  # as if the extra were not installed
+        import mmgcp
+        from mmdet.registry import MODELS
+        assert MODELS.get('GCPResNet') is not None
+        assert not mmgcp.models.SEG_REGISTERED
+        print('ok')
+    ''')
+    proc = run_tool([venv_python(), '-W', 'ignore', '-c', code],
+                    cwd=str(tmp_path))
+    assert proc.stdout.strip() == 'ok'
+
+
+def test_registered_in_mmseg_when_installed():
+    import mmseg  # noqa: F401  (installed with the test requirements)
+    from mmseg.registry import DATASETS, MODELS, TRANSFORMS
+
+    import mmgcp  # noqa: F401
+    from mmgcp.models import GCPResNet
+    assert MODELS.get('GCPResNet') is GCPResNet
+    assert DATASETS.get('CheckedSegDataset') is not None
+    assert TRANSFORMS.get('CheckSegLabels') is not None

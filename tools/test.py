@@ -1,4 +1,5 @@
-"""Evaluate a checkpoint (COCO bbox/segm AP through mmdet's CocoMetric).
+"""Evaluate a checkpoint with the config's evaluator (COCO bbox/segm AP for
+detection configs, mIoU for segmentation configs).
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out RESULTS.pkl]
         [--cfg-options KEY=VALUE ...]
@@ -55,6 +56,9 @@ def main():
     if cfg.model.get('backbone', {}).get('init_cfg') is not None:
         cfg.model.backbone.init_cfg = None
     if args.out is not None:
+        if cfg.get('default_scope') != 'mmdet':
+            raise ValueError('--out dumps detection results; for other tasks '
+                             'use the evaluator options of the config')
         if not args.out.endswith(('.pkl', '.pickle')):
             raise ValueError('--out must be a .pkl or .pickle file')
         cfg.test_evaluator = [cfg.test_evaluator] if isinstance(
@@ -67,8 +71,11 @@ def main():
         if is_main_process():
             out = osp.join(cfg.work_dir, 'test_metrics.json')
             with open(out, 'w') as f:
+                # numpy scalars (mmseg's metrics) -> plain numbers
                 json.dump(dict(config=args.config, checkpoint=args.checkpoint,
-                               metrics=metrics), f, indent=2)
+                               metrics=metrics), f, indent=2,
+                          default=lambda o: o.item() if hasattr(o, 'item')
+                          else str(o))
             print(f'metrics written to {out}')
 
 

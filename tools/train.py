@@ -1,4 +1,5 @@
-"""Train a detector (or any mmengine-runner config) with mmgcp's backbones.
+"""Train with mmgcp's backbones: detection, segmentation or pretraining
+configs alike (the task comes from the config).
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
         [--auto-scale-lr] [--cfg-options KEY=VALUE ...]

@@ -4,8 +4,10 @@ from .coco_check import (AnnotationFileError, annotation_files,
 from .synthetic_images import SyntheticImagesSpec, generate_synthetic_images
 from .synthetic_coco import (SYNTHETIC_CLASSES, SyntheticCocoSpec,
                              generate_synthetic_coco, synthetic_is_complete)
+from .synthetic_seg import SEG_CLASSES, generate_synthetic_seg
 
 __all__ = ['SYNTHETIC_CLASSES', 'SyntheticCocoSpec', 'generate_synthetic_coco',
            'synthetic_is_complete', 'AnnotationFileError', 'annotation_files',
            'check_coco_annotation', 'explain_annotation_errors',
-           'SyntheticImagesSpec', 'generate_synthetic_images']
+           'SyntheticImagesSpec', 'generate_synthetic_images', 'SEG_CLASSES',
+           'generate_synthetic_seg']

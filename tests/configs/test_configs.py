@@ -17,7 +17,10 @@ CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
                            recursive=True))
 CONFIGS = [c for c in CONFIGS if '_base_' not in c]
 PRETRAIN = [c for c in CONFIGS if '/pretrain/' in c]
-CONFIGS = [c for c in CONFIGS if c not in PRETRAIN]
+# segmentation configs: tests/configs/test_seg_configs.py
+SEGMENTATION = [c for c in CONFIGS if '_ade20k_' in c or '_cityscapes_' in c
+                or c.endswith('_synthetic_seg.py')]
+CONFIGS = [c for c in CONFIGS if c not in PRETRAIN + SEGMENTATION]
 # the paper's detection configs (configs/demo/ holds the CPU demo)
 DETECTION = [c for c in CONFIGS if osp.dirname(c) == osp.join(ROOT, 'configs')
              and osp.basename(c).startswith(('faster_rcnn_', 'mask_rcnn_'))]
