@@ -77,3 +77,14 @@ def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
+
+
+
+def run_dist(*argv):
+    """Run a tools/dist_*.sh command line on CPU processes (gloo) with this
+    interpreter, on a free port; returns the CompletedProcess."""
+    bindir = osp.dirname(sys.executable)
+    return run_tool(['bash'] + [str(a) for a in argv],
+                    env=dict(PORT=str(free_port()), PYTHON=sys.executable,
+                             PATH=bindir + os.pathsep + os.environ['PATH'],
+                             OMP_NUM_THREADS='1'))

@@ -13,13 +13,13 @@ import json
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers GCPResNet, safe checkpoint loading)
 from mmgcp.datasets import explain_annotation_errors
-from mmgcp.engine import distributed_session
+from mmgcp.engine import distributed_session, load_run_config
 
 
 def parse_args():
@@ -41,16 +41,11 @@ def parse_args():
 
 def main():
     args = parse_args()
-    for path, what in ((args.config, 'config'),
-                       (args.checkpoint, 'checkpoint')):
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'{what} file {path} does not exist')
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(
+            f'checkpoint file {args.checkpoint} does not exist')
+    cfg = load_run_config(args.config, args.launcher, args.cfg_options,
+                          args.work_dir)
     cfg.load_from = args.checkpoint
     # the checkpoint replaces the backbone's pretrained init
     if cfg.model.get('backbone', {}).get('init_cfg') is not None:

@@ -9,12 +9,12 @@ import argparse
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers GCPResNet, safe checkpoint loading)
 from mmgcp.datasets import explain_annotation_errors
-from mmgcp.engine import distributed_session
+from mmgcp.engine import distributed_session, load_run_config
 
 
 def parse_args():
@@ -43,14 +43,8 @@ def parse_args():
 
 def main():
     args = parse_args()
-    if not osp.isfile(args.config):
-        raise FileNotFoundError(f'config file {args.config} does not exist')
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_run_config(args.config, args.launcher, args.cfg_options,
+                          args.work_dir)
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'

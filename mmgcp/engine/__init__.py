@@ -1,9 +1,11 @@
-"""mmengine integration: safe checkpoint loading, CPU distributed runs."""
+"""mmengine integration: safe checkpoint loading, CPU distributed runs,
+run configs."""
 from .cpu_dist import (CPUDistributedDataParallel, distributed_session,
                        prepare_cpu_distributed)
+from .run_config import load_run_config
 from .safe_load import (install_safe_local_loader, mmengine_safe_globals,
                         safe_torch_load)
 
 __all__ = ['install_safe_local_loader', 'mmengine_safe_globals',
            'safe_torch_load', 'CPUDistributedDataParallel',
-           'prepare_cpu_distributed', 'distributed_session']
+           'prepare_cpu_distributed', 'distributed_session', 'load_run_config']

@@ -9,13 +9,14 @@ from mmgcp.datasets import SyntheticImagesSpec, generate_synthetic_images
 from mmgcp.models import GCPResNet
 from mmgcp.pretrain import schedule_lr
 
-from conftest import ROOT, run_tool, venv_python
+from conftest import ROOT, run_dist, run_tool, venv_python
 
 DEMO = osp.join(ROOT, 'configs', 'pretrain', 'demo',
                 'gcp_resnet18_isqrt_synthetic.py')
 
 
-def test_pretrain_resume_and_export(tmp_path):
+def tiny_pretrain_config(tmp_path, batch_size, max_epochs, extra=''):
+    """The demo pretraining config on 3 classes x 4 images of 32 px."""
     folders = generate_synthetic_images(str(tmp_path / 'tex'),
                                         SyntheticImagesSpec(
                                             num_classes=3, train_per_class=4,
@@ -24,12 +25,19 @@ def test_pretrain_resume_and_export(tmp_path):
     config.write_text(f'''
 _base_ = {DEMO!r}
 model = dict(num_classes=3, dim=16)
-loader = dict(batch_size=4, num_workers=0, persistent_workers=False)
+loader = dict(batch_size={batch_size}, num_workers=0, persistent_workers=False)
 train_dataloader = dict(loader, dataset=dict(data_root={folders["train"]!r}))
 val_dataloader = dict(loader, dataset=dict(data_root={folders["val"]!r}))
 test_dataloader = val_dataloader
 val_evaluator = dict(topk=(1, 2))
-train_cfg = dict(max_epochs=2, val_interval=1)
+train_cfg = dict(max_epochs={max_epochs}, val_interval=1)
+{extra}
+''')
+    return config
+
+
+def test_pretrain_resume_and_export(tmp_path):
+    config = tiny_pretrain_config(tmp_path, 4, 2, extra='''
 # the schedule's own length, not max_epochs, so that the resumed run below
 # (max_epochs 3) continues it
 param_scheduler = dict(end=30)
@@ -63,31 +71,10 @@ default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=5))
 
 
 def test_dist_pretrain_two_processes(tmp_path):
-    import os
-    from conftest import free_port
-    folders = generate_synthetic_images(str(tmp_path / 'tex'),
-                                        SyntheticImagesSpec(
-                                            num_classes=3, train_per_class=4,
-                                            val_per_class=2, image_size=32))
-    config = tmp_path / 'tiny_pretrain.py'
-    config.write_text(f'''
-_base_ = {DEMO!r}
-model = dict(num_classes=3, dim=16)
-loader = dict(batch_size=2, num_workers=0, persistent_workers=False)
-train_dataloader = dict(loader, dataset=dict(data_root={folders["train"]!r}))
-val_dataloader = dict(loader, dataset=dict(data_root={folders["val"]!r}))
-test_dataloader = val_dataloader
-val_evaluator = dict(topk=(1, 2))
-train_cfg = dict(max_epochs=1, val_interval=1)
-''')
+    config = tiny_pretrain_config(tmp_path, 2, 1)
     work = tmp_path / 'work'
-    bindir = osp.dirname(os.sys.executable)
-    out = run_tool(
-        ['bash', 'tools/dist_pretrain.sh', str(config), '2', '--work-dir',
-         str(work)],
-        env=dict(PORT=str(free_port()), PYTHON=os.sys.executable,
-                 PATH=bindir + os.pathsep + os.environ['PATH'],
-                 OMP_NUM_THREADS='1')).stdout
+    out = run_dist('tools/dist_pretrain.sh', config, 2, '--work-dir',
+                   work).stdout
     assert 'GPU number: 2' in out
     # 12 images, 2 ranks x 2 per batch: 3 iterations per epoch
     assert 'Epoch(train) [1][3/3]' in out

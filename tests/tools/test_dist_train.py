@@ -5,20 +5,15 @@ import os.path as osp
 
 import torch
 
-from conftest import ROOT, free_port, run_tool, write_tiny_config
+from conftest import run_dist, run_tool, write_tiny_config
 
 
 def test_dist_train_two_processes(tmp_path, synthetic_coco):
     config = write_tiny_config(tmp_path, synthetic_coco[0], max_iters=2,
                                ckpt_interval=2)
     work = tmp_path / 'work'
-    bindir = osp.dirname(os.sys.executable)
-    proc = run_tool(
-        ['bash', 'tools/dist_train.sh', config, '2', '--work-dir', str(work)],
-        env=dict(PORT=str(free_port()), PYTHON=os.sys.executable,
-                 PATH=bindir + os.pathsep + os.environ['PATH'],
-                 OMP_NUM_THREADS='1'))
-    out = proc.stdout
+    out = run_dist('tools/dist_train.sh', config, 2, '--work-dir',
+                   work).stdout
     assert 'Distributed launcher: pytorch' in out
     assert 'Distributed training: True' in out
     assert 'GPU number: 2' in out  # mmengine's name for the world size
@@ -37,13 +32,8 @@ def test_dist_test_two_processes(tmp_path, synthetic_coco):
     work = tmp_path / 'work'
     run_tool([os.sys.executable, 'tools/train.py', config, '--work-dir',
               str(work)])
-    bindir = osp.dirname(os.sys.executable)
-    out = run_tool(
-        ['bash', 'tools/dist_test.sh', config, str(work / 'iter_1.pth'), '2',
-         '--work-dir', str(work)],
-        env=dict(PORT=str(free_port()), PYTHON=os.sys.executable,
-                 PATH=bindir + os.pathsep + os.environ['PATH'],
-                 OMP_NUM_THREADS='1')).stdout
+    out = run_dist('tools/dist_test.sh', config, work / 'iter_1.pth', 2,
+                   '--work-dir', work).stdout
     assert 'GPU number: 2' in out
     assert out.count('metrics written to') == 1  # rank 0 only
     metrics = json.loads((work / 'test_metrics.json').read_text())['metrics']

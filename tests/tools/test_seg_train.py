@@ -8,7 +8,7 @@ import numpy as np
 
 from mmgcp.datasets import SyntheticCocoSpec, generate_synthetic_seg
 
-from conftest import ROOT, run_tool, venv_python
+from conftest import ROOT, run_dist, run_tool, venv_python
 
 DEMO = osp.join(ROOT, 'configs', 'demo', 'sem_fpn_r18_gcp_m_synthetic_seg.py')
 
@@ -50,8 +50,6 @@ default_hooks = dict(checkpoint=dict(interval=120))
 
 
 def test_dist_train_segmentation_two_processes(tmp_path):
-    import os
-    from conftest import free_port
     root = str(tmp_path / 'seg')
     generate_synthetic_seg(root, SyntheticCocoSpec(
         num_train=8, num_val=4, image_size=64, seed=3))
@@ -70,12 +68,7 @@ param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False)]
 default_hooks = dict(checkpoint=dict(interval=4))
 ''')
     work = tmp_path / 'work'
-    bindir = osp.dirname(os.sys.executable)
-    out = run_tool(
-        ['bash', 'tools/dist_train.sh', str(config), '2', '--work-dir',
-         str(work)],
-        env=dict(PORT=str(free_port()), PYTHON=os.sys.executable,
-                 PATH=bindir + os.pathsep + os.environ['PATH'],
-                 OMP_NUM_THREADS='1')).stdout
+    out = run_dist('tools/dist_train.sh', config, 2, '--work-dir',
+                   work).stdout
     assert 'GPU number: 2' in out and 'mIoU' in out
     assert (work / 'iter_4.pth').is_file()

@@ -1,0 +1,26 @@
+"""Loading a run's config the way mmdet's tools do."""
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config
+
+__all__ = ['load_run_config']
+
+
+def load_run_config(path: str, launcher: str = 'none',
+                    cfg_options: Optional[dict] = None,
+                    work_dir: Optional[str] = None) -> Config:
+    """Read ``path``, apply ``--cfg-options`` and settle the work dir.
+
+    The work dir is ``work_dir``, else the config's, else
+    ``work_dirs/<config name>``.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file {path} does not exist')
+    cfg = Config.fromfile(path)
+    cfg.launcher = launcher
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
+        'work_dirs', osp.splitext(osp.basename(path))[0])
+    return cfg
