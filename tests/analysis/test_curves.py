@@ -1,0 +1,53 @@
+"""Training curves from real mmengine logs."""
+import json
+
+import pytest
+
+from mmgcp.analysis import curves_table, load_curves, plot_curves
+
+from conftest import run_tool, venv_python, write_tiny_config
+
+
+@pytest.fixture(scope='module')
+def trained_run(tmp_path_factory, synthetic_coco):
+    tmp = tmp_path_factory.mktemp('curves')
+    config = write_tiny_config(tmp, synthetic_coco[0], max_iters=4,
+                               ckpt_interval=4)
+    work = tmp / 'work'
+    run_tool([venv_python(), 'tools/train.py', config, '--work-dir',
+              str(work)])
+    return work
+
+
+def test_curves_from_a_real_run(trained_run, tmp_path):
+    curves = load_curves(str(trained_run))
+    assert [it for it, _ in curves['loss']] == [1, 2, 3, 4]
+    assert curves['coco/bbox_mAP'][-1][0] == 4  # evaluated after iter 4
+    out = tmp_path / 'curves.png'
+    runs = {'a': curves, 'b': curves}
+    plot_curves(runs, ['loss', 'coco/bbox_mAP'], str(out))
+    assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    table = curves_table(runs, ['loss'])
+    final = curves['loss'][-1][1]
+    assert f'{final:10.4f}' in table.splitlines()[1]
+
+
+def test_cli(trained_run, tmp_path):
+    out = run_tool([venv_python(), 'tools/analysis/plot_curves.py',
+                    str(trained_run), str(trained_run), '--labels', 'gap',
+                    'gcp', '--keys', 'loss', 'coco/segm_mAP', '--out',
+                    str(tmp_path / 'c.png')]).stdout
+    assert 'gcp' in out and 'coco/segm_mAP' in out
+    assert (tmp_path / 'c.png').is_file()
+
+
+def test_bad_input(trained_run, tmp_path):
+    with pytest.raises(FileNotFoundError, match='no scalars.json'):
+        load_curves(str(tmp_path))
+    with pytest.raises(KeyError, match="available keys: .*'loss'"):
+        plot_curves({'a': load_curves(str(trained_run))}, ['accuracy/top1'],
+                    str(tmp_path / 'x.png'))
+    bad = tmp_path / 'scalars.json'
+    bad.write_text(json.dumps({'loss': 1.0, 'step': 1}) + '\n{oops\n')
+    with pytest.raises(ValueError, match='scalars.json:2: not JSON'):
+        load_curves(str(bad))
