@@ -2,8 +2,9 @@
 
 ``import mmgcp`` (or ``custom_imports=dict(imports=['mmgcp'])`` in a config)
 registers :class:`mmgcp.models.GCPResNet` in mmdet's registry (and, with
-the synthetic segmentation dataset, in mmseg's when it is installed) and makes mmengine load local checkpoints safely on
-torch >= 2.6. ``mmgcp.ops`` is pure PyTorch and imports without OpenMMLab.
+the checked segmentation dataset, in mmseg's when it is installed) and makes
+mmengine load local checkpoints safely on torch >= 2.6. ``mmgcp.ops`` is pure
+PyTorch and imports without OpenMMLab.
 """
 __version__ = '0.1.0'
 

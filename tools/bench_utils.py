@@ -9,8 +9,8 @@ from typing import Callable, List
 
 import torch
 
-__all__ = ['timed', 'median_time', 'peak_memory_of', 'peak_memory_in_subprocess',
-           'machine']
+__all__ = ['timed', 'median_time', 'peak_memory_of',
+           'peak_memory_in_subprocess', 'machine']
 
 
 def _sync(device: torch.device) -> None:

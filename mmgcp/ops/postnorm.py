@@ -157,8 +157,9 @@ class ILogM(GCP):
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
         eps = self.eps
-        return sym_matrix_function(cov, lambda lam: eps * torch.log1p(lam / eps),
-                                   lambda lam: eps / (lam + eps))
+        return sym_matrix_function(
+            cov, lambda lam: eps * torch.log1p(lam / eps),
+            lambda lam: eps / (lam + eps))
 
 
 class IBCNN(ISqrtCov):

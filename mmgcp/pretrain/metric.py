@@ -1,7 +1,6 @@
 """Top-k accuracy for the pretraining classifiers."""
 from typing import Sequence
 
-import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.registry import METRICS
 

@@ -48,8 +48,8 @@ class GCPEpochLR(LRSchedulerMixin, _ParamScheduler):
     """
 
     def __init__(self, optimizer, schedule: str, begin: int = 0,
-                 end: Optional[int] = None, last_step: int = -1, by_epoch: bool = True,
-                 verbose: bool = False) -> None:
+                 end: Optional[int] = None, last_step: int = -1,
+                 by_epoch: bool = True, verbose: bool = False) -> None:
         if schedule not in SCHEDULES:
             raise ValueError(f'unknown schedule {schedule!r}; known: '
                              f'{sorted(SCHEDULES)}')

@@ -1,9 +1,9 @@
 import cv2
-import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
 
-from mmgcp.datasets import SEG_CLASSES, SyntheticCocoSpec, generate_synthetic_seg
+from mmgcp.datasets import (SEG_CLASSES, SyntheticCocoSpec,
+                            generate_synthetic_seg)
 from mmgcp.datasets.seg_dataset import CheckedSegDataset
 
 PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),

@@ -2,7 +2,6 @@ import hashlib
 import json
 import os
 
-import numpy as np
 import pytest
 from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO

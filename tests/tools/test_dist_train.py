@@ -1,7 +1,6 @@
 """tools/dist_train.sh really trains on 2 CPU processes (gloo)."""
 import json
 import os
-import os.path as osp
 
 import torch
 

@@ -1,11 +1,9 @@
 """tools/train.py, tools/test.py and compare_paper.py on the real stack."""
 import json
-import os.path as osp
 import pickle
 
-import torch
 
-from conftest import ROOT, run_tool, venv_python, write_tiny_config
+from conftest import run_tool, venv_python, write_tiny_config
 
 
 def test_train_then_test_then_compare(tmp_path, synthetic_coco):

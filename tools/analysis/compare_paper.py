@@ -1,6 +1,7 @@
 """Print a run's COCO AP next to the paper's row for the same setting.
 
-    python tools/analysis/compare_paper.py RESULTS [--setting mask_rcnn r50 GCP_M]
+    python tools/analysis/compare_paper.py RESULTS \
+        [--setting mask_rcnn r50 GCP_M]
 
 RESULTS is ``test_metrics.json`` written by ``tools/test.py``, or a run's
 ``vis_data/scalars.json`` (its last COCO evaluation is used). The setting is
