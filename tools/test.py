@@ -72,6 +72,7 @@ def main():
                           default=lambda o: o.item() if hasattr(o, 'item')
                           else str(o))
             print(f'metrics written to {out}')
+        del runner  # before the process group goes (see distributed_session)
 
 
 if __name__ == '__main__':

@@ -66,6 +66,7 @@ def main():
     with distributed_session(cfg), explain_annotation_errors(cfg):
         runner = Runner.from_cfg(cfg)
         runner.train()
+        del runner  # before the process group goes (see distributed_session)
 
 
 if __name__ == '__main__':

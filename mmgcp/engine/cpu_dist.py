@@ -5,6 +5,7 @@ it initialises the process group and wraps the model in DDP with
 ``device_ids=[LOCAL_RANK]``, both of which fail for CPU modules.
 """
 import contextlib
+import gc
 from typing import Iterator
 
 import torch
@@ -48,8 +49,9 @@ def prepare_cpu_distributed(cfg) -> bool:
 @contextlib.contextmanager
 def distributed_session(cfg) -> Iterator[None]:
     """Apply :func:`prepare_cpu_distributed` and tear the process group down
-    on exit: a gloo group left alive when the interpreter exits can abort
-    the process ("terminate called without an active exception")."""
+    on exit, after the models that use it: a gloo group (or a DDP wrapper)
+    left for interpreter shutdown can abort the process ("terminate called
+    without an active exception"). Drop the runner inside the block."""
     prepare_cpu_distributed(cfg)
     failed = False
     try:
@@ -59,6 +61,10 @@ def distributed_session(cfg) -> Iterator[None]:
         raise
     finally:
         if dist.is_available() and dist.is_initialized():
+            # DDP wrappers left for interpreter shutdown would be destroyed
+            # after their process group and abort the process: collect them
+            # first (callers drop their runner before leaving the block)
+            gc.collect()
             if not failed:
                 # let every rank finish before any tears its group down
                 dist.barrier()
