@@ -47,15 +47,13 @@ def test_config_builds(path):
     assert model.decode_head.num_classes == classes
 
 
-@pytest.mark.parametrize('name', ['sem_fpn_r50_ade20k_gcp_d',
-                                  'sem_fpn_r50_ade20k_gcp_m',
-                                  'upernet_r50_ade20k_gcp_d',
-                                  'upernet_r50_ade20k_gcp_m'])
-def test_loss_and_predict_step(name):
-    cfg, model = build(osp.join(ROOT, 'configs', f'{name}.py'))
+@pytest.mark.parametrize('path', SEG, ids=osp.basename)
+def test_loss_and_predict_step(path):
+    cfg, model = build(path)
     model = revert_sync_batchnorm(model)  # one CPU process, no SyncBN
-    model.backbone.init_cfg = None
+    model.backbone.init_cfg = None  # no download of ImageNet weights
     model.init_weights()
+    num_classes = model.decode_head.num_classes
     torch.manual_seed(0)
     size = 64
     samples = []
@@ -64,7 +62,7 @@ def test_loss_and_predict_step(name):
             img_shape=(size, size), ori_shape=(size, size),
             pad_shape=(size, size)))
         sample.gt_sem_seg = PixelData(
-            data=torch.randint(0, 150, (1, size, size)))
+            data=torch.randint(0, num_classes, (1, size, size)))
         samples.append(sample)
     inputs = torch.randn(2, 3, size, size)
     model.train()
