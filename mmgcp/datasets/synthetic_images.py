@@ -5,15 +5,16 @@ own (with jitter), random colours, phase and noise, so that the class lives
 in second-order image statistics rather than in mean colour. Writes
 ``<root>/train/<class>/*.png`` and ``<root>/val/<class>/*.png``.
 """
-import json
 import math
 import os
 import os.path as osp
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Dict
 
 import cv2
 import numpy as np
+
+from ._marker import is_generated, mark_generated
 
 __all__ = ['SyntheticImagesSpec', 'generate_synthetic_images']
 
@@ -68,11 +69,8 @@ def generate_synthetic_images(root: str,
         dict: split name -> folder.
     """
     folders = {s: osp.join(root, s) for s in ('train', 'val')}
-    marker = osp.join(root, 'spec.json')
-    if osp.isfile(marker):
-        with open(marker) as f:
-            if json.load(f) == asdict(spec):
-                return folders
+    if is_generated(root, spec):
+        return folders
     rng = np.random.default_rng(spec.seed)
     counts = {'train': spec.train_per_class, 'val': spec.val_per_class}
     for split, count in counts.items():
@@ -82,6 +80,5 @@ def generate_synthetic_images(root: str,
             for i in range(count):
                 cv2.imwrite(osp.join(folder, f'{i:05d}.png'),
                             _texture(rng, label, spec))
-    with open(marker, 'w') as f:  # written last: marks a complete set
-        json.dump(asdict(spec), f)
+    mark_generated(root, spec)  # last: marks a complete set
     return folders

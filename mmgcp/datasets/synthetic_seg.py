@@ -4,15 +4,14 @@ The shapes of :mod:`synthetic_coco`, rendered as label maps: 0 is the
 background, 1..3 the shape classes. Writes ``<root>/images/{train,val}/*.png``
 and ``<root>/labels/{train,val}/*.png`` (same file names).
 """
-import json
 import os
 import os.path as osp
-from dataclasses import asdict
 from typing import Dict
 
 import cv2
 import numpy as np
 
+from ._marker import is_generated, mark_generated
 from .synthetic_coco import SYNTHETIC_CLASSES, SyntheticCocoSpec, _make_image
 
 __all__ = ['SEG_CLASSES', 'generate_synthetic_seg']
@@ -31,11 +30,8 @@ def generate_synthetic_seg(root: str,
     splits = {'train': spec.num_train, 'val': spec.num_val}
     folders = {s: dict(img=osp.join(root, 'images', s),
                        seg=osp.join(root, 'labels', s)) for s in splits}
-    marker = osp.join(root, 'spec.json')
-    if osp.isfile(marker):
-        with open(marker) as f:
-            if json.load(f) == asdict(spec):
-                return folders
+    if is_generated(root, spec):
+        return folders
     for offset, (split, num) in enumerate(splits.items()):
         rng = np.random.default_rng(spec.seed * 1000 + 500 + offset)
         for folder in folders[split].values():
@@ -50,6 +46,5 @@ def generate_synthetic_seg(root: str,
             name = f'{i:06d}.png'
             cv2.imwrite(osp.join(folders[split]['img'], name), img[..., ::-1])
             cv2.imwrite(osp.join(folders[split]['seg'], name), label)
-    with open(marker, 'w') as f:  # written last: marks a complete set
-        json.dump(asdict(spec), f)
+    mark_generated(root, spec)  # last: marks a complete set
     return folders

@@ -5,7 +5,7 @@ import torch
 
 from ._dtype import no_autocast, to_compute
 
-__all__ = ['sym_matrix_function', 'mpn']
+__all__ = ['sym_matrix_function', 'mpn', 'floor_eigenvalues']
 
 ScalarFn = Callable[[torch.Tensor], torch.Tensor]
 
@@ -27,16 +27,21 @@ def _divided_differences(lam: torch.Tensor, f: torch.Tensor,
     return torch.where(close, mid_slope, secant)
 
 
+def floor_eigenvalues(lam: torch.Tensor) -> torch.Tensor:
+    """Floor a PSD matrix's eigenvalues (ascending, last dim) at
+    ``eps * lambda_max``: rounding can make them slightly negative, and
+    f(lambda) and f'(lambda) must stay finite."""
+    floor = lam[..., -1:].clamp_min(torch.finfo(lam.dtype).tiny) * \
+        torch.finfo(lam.dtype).eps
+    return torch.maximum(lam, floor)
+
+
 class _SymMatrixFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, sym, fn, dfn):
         lam, vec = torch.linalg.eigh(sym)
-        # Eigenvalues of a PSD matrix may come out slightly negative; floor
-        # them relative to the largest so f and f' stay finite.
-        floor = lam[..., -1:].clamp_min(torch.finfo(lam.dtype).tiny) * \
-            torch.finfo(lam.dtype).eps
-        lam = torch.maximum(lam, floor)
+        lam = floor_eigenvalues(lam)
         f = fn(lam)
         ctx.save_for_backward(lam, vec, f)
         ctx.dfn = dfn

@@ -11,6 +11,11 @@ def _eye_like(mat: torch.Tensor) -> torch.Tensor:
                      device=mat.device).expand_as(mat)
 
 
+def _first_t(eye: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
+    """T_0 = (3I - Z_0 Y_0) / 2 = 1.5 I - 0.5 A, since Z_0 = I."""
+    return torch.add(eye, a, alpha=-0.5).add_(eye, alpha=0.5)
+
+
 class _ISqrt(torch.autograd.Function):
     """Forward and hand-derived backward of REFERENCE section 1.
 
@@ -41,7 +46,7 @@ class _ISqrt(torch.autograd.Function):
             ys.append(y)
             zs.append(z if k >= 2 else None)
             if z is None:
-                t = torch.add(eye, y, alpha=-0.5).add_(eye, alpha=0.5)
+                t = _first_t(eye, y)
             else:
                 t = torch.baddbmm(eye, z, y, beta=1.5, alpha=-0.5)
             if k < num_iter - 1:
@@ -67,7 +72,7 @@ class _ISqrt(torch.autograd.Function):
             for k in reversed(range(len(ys))):
                 y, z = ys.pop(), zs.pop()
                 if k == 0:  # Y_1 = A T_0, Z_1 = T_0, T_0 = 1.5 I - 0.5 A
-                    t = torch.add(eye, y, alpha=-0.5).add_(eye, alpha=0.5)
+                    t = _first_t(eye, y)
                     g_t = torch.bmm(y.transpose(1, 2), g_y)
                     if g_z is not None:
                         g_t.add_(g_z)
@@ -75,7 +80,7 @@ class _ISqrt(torch.autograd.Function):
                                                                 alpha=-0.5)
                     break
                 if z is None:  # k == 1: Z_1 = T_0
-                    z = torch.add(eye, ys[0], alpha=-0.5).add_(eye, alpha=0.5)
+                    z = _first_t(eye, ys[0])
                 t = torch.baddbmm(eye, z, y, beta=1.5, alpha=-0.5)
                 # dL/dT from Y_{k+1} = Y_k T_k and Z_{k+1} = T_k Z_k
                 g_t = torch.bmm(y.transpose(1, 2), g_y)

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .eig import sym_matrix_function
+from .eig import floor_eigenvalues, sym_matrix_function
 from .heads import GCP, DropCov, ISqrtCov, MPNCov
 
 __all__ = ['BCNN', 'SigmE', 'LayerNormCov', 'BCNNLT', 'DeepO2P', 'ILogM',
@@ -250,11 +250,8 @@ class APN(GCP):
     def choose_alpha(self, cov: torch.Tensor) -> torch.Tensor:
         """The per-input exponent (``B``), chosen without gradient."""
         with torch.no_grad():
-            lam = torch.linalg.eigvalsh(
-                0.5 * (cov + cov.transpose(-1, -2))).clamp_min(0)
-            floor = lam[..., -1:].clamp_min(torch.finfo(lam.dtype).tiny) * \
-                torch.finfo(lam.dtype).eps
-            lam = torch.maximum(lam, floor)
+            lam = floor_eigenvalues(torch.linalg.eigvalsh(
+                0.5 * (cov + cov.transpose(-1, -2))))
             alphas = self.alphas.to(lam)
             powered = lam[:, None, :]**alphas[None, :, None]  # B x A x d
             p = powered / powered.sum(-1, keepdim=True)

@@ -26,6 +26,12 @@ DROPCOV = 'https://github.com/mingzeG/DropCov'
 FAST_MPN_COV = 'https://github.com/jiangtaoxie/fast-MPN-COV'
 
 
+def _hash_prefix(name: str) -> Optional[str]:
+    """The sha256 prefix in a ``name-<hex>.pth`` file name, if any."""
+    match = re.search(r'-([0-9a-f]{8,})\.pth$', name)
+    return match.group(1) if match else None
+
+
 @dataclass(frozen=True)
 class ZooEntry:
     """One released classifier."""
@@ -42,10 +48,7 @@ class ZooEntry:
     @property
     def sha256_prefix(self) -> Optional[str]:
         """The hash prefix in a ``name-<hex>.pth`` file name, if any."""
-        if self.url is None:
-            return None
-        match = re.search(r'-([0-9a-f]{8,})\.pth$', self.url)
-        return match.group(1) if match else None
+        return None if self.url is None else _hash_prefix(self.url)
 
 
 def _gcp_opt(depth, schedule, top1, top5, dim=256, head='isqrt'):
@@ -147,8 +150,7 @@ def download_checkpoint(url: str, cache_dir: str,
     if not name:
         raise ValueError(f'cannot name a file after {url!r}')
     if sha256_prefix is None:
-        match = re.search(r'-([0-9a-f]{8,})\.pth$', name)
-        sha256_prefix = match.group(1) if match else None
+        sha256_prefix = _hash_prefix(name)
     os.makedirs(cache_dir, exist_ok=True)
     final = osp.join(cache_dir, name)
     if osp.isfile(final):
