@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 TORCH  ?= torch==2.13.0
 STAMP  := $(VENV)/.mmgcp-installed
 
-.PHONY: venv demo test bench clean-venv
+.PHONY: venv demo test bench study clean-venv
 
 venv: $(STAMP)
 
@@ -29,6 +29,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest tests
+
+study: $(STAMP)
+	$(PY) tools/study_gap_vs_gcp.py
 
 bench: $(STAMP)
 	$(PY) tools/benchmark_ops.py

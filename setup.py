@@ -10,5 +10,7 @@ setup(
     install_requires=['torch>=2.1', 'mmcv>=2.0.0,<2.2.0', 'mmengine>=0.10,<0.11',
                       'mmdet>=3.3.0,<3.4', 'pycocotools', 'numpy'],
     extras_require={'seg': ['mmsegmentation==1.2.2', 'ftfy', 'regex'],
+                    # imagecorruptions' maintained fork (same module name)
+                    'robustness': ['imagecorruptions-imaug==1.1.5'],
                     'tests': ['pytest']},
 )

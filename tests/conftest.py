@@ -10,10 +10,14 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from mmgcp.datasets import SyntheticCocoSpec, generate_synthetic_coco  # noqa
+from mmgcp.datasets import (SyntheticCocoSpec, SyntheticImagesSpec,  # noqa
+                            generate_synthetic_coco,
+                            generate_synthetic_images)
 
 DEMO_CONFIG = osp.join(ROOT, 'configs', 'demo',
                        'mask_rcnn_r18_gcp_m_synthetic.py')
+PRETRAIN_DEMO_CONFIG = osp.join(ROOT, 'configs', 'pretrain', 'demo',
+                                'gcp_resnet18_isqrt_synthetic.py')
 TINY_SPEC = SyntheticCocoSpec(num_train=8, num_val=4, image_size=64, seed=1)
 
 
@@ -49,6 +53,27 @@ default_hooks = dict(
 {extra}
 ''')
     return path
+
+
+def tiny_pretrain_config(tmp_path, batch_size, max_epochs, extra=''):
+    """The demo pretraining config on 3 classes x 4 images of 32 px."""
+    folders = generate_synthetic_images(str(tmp_path / 'tex'),
+                                        SyntheticImagesSpec(
+                                            num_classes=3, train_per_class=4,
+                                            val_per_class=2, image_size=32))
+    config = tmp_path / 'tiny_pretrain.py'
+    config.write_text(f'''
+_base_ = {PRETRAIN_DEMO_CONFIG!r}
+model = dict(num_classes=3, dim=16)
+loader = dict(batch_size={batch_size}, num_workers=0, persistent_workers=False)
+train_dataloader = dict(loader, dataset=dict(data_root={folders["train"]!r}))
+val_dataloader = dict(loader, dataset=dict(data_root={folders["val"]!r}))
+test_dataloader = val_dataloader
+val_evaluator = dict(topk=(1, 2))
+train_cfg = dict(max_epochs={max_epochs}, val_interval=1)
+{extra}
+''')
+    return config
 
 
 @pytest.fixture

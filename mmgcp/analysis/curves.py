@@ -3,8 +3,9 @@
 mmengine's ``LocalVisBackend`` writes ``<work_dir>/<timestamp>/vis_data/
 scalars.json``: one JSON object per line, training records (``loss``, ``lr``
 ... with the global iteration as ``step``) and evaluation records
-(``coco/bbox_mAP``, ``accuracy/top1``, ``mIoU`` ...). Every point here is
-placed at the global training iteration it was logged after.
+(``coco/bbox_mAP``, ``accuracy/top1``, ``mIoU`` ...). Points go against
+the global training iteration they were logged after, or (epoch-based
+runs) against the epoch.
 """
 import glob
 import json
@@ -16,22 +17,20 @@ __all__ = ['find_scalars', 'load_curves', 'plot_curves', 'curves_table']
 Curves = Dict[str, List[Tuple[int, float]]]
 
 
-def find_scalars(path: str) -> str:
-    """``path`` itself if it is a file, else the newest ``scalars.json`` of
-    the work dir ``path``."""
+def find_scalars(path: str) -> List[str]:
+    """``[path]`` if it is a file, else every ``scalars.json`` of the work
+    dir ``path``, oldest first (a resumed run logs into a new one)."""
     if osp.isfile(path):
-        return path
+        return [path]
     found = sorted(glob.glob(osp.join(path, '*', 'vis_data', 'scalars.json')))
     if not found:
         raise FileNotFoundError(
             f'{path}: no scalars.json (expected a run work dir with '
             '<timestamp>/vis_data/scalars.json, or the file itself)')
-    return found[-1]
+    return found
 
 
-def load_curves(path: str) -> Curves:
-    """``{key: [(iteration, value), ...]}`` of one run."""
-    scalars = find_scalars(path)
+def _read_scalars(scalars: str, x: str) -> Curves:
     curves: Curves = {}
     last_iter = 0
     with open(scalars) as f:
@@ -47,21 +46,58 @@ def load_curves(path: str) -> Curves:
                                              for k in record)
             if is_train:
                 last_iter = int(record.get('step', last_iter))
+            if x == 'iter':
+                at = last_iter
+            elif is_train:
+                if 'epoch' not in record:
+                    raise ValueError(f'{scalars}: the run logged no epochs '
+                                     '(iteration-based); use the iteration '
+                                     'axis')
+                at = int(record['epoch'])
+            else:  # an epoch-based evaluation is logged at its epoch
+                at = int(record.get('step', 0))
             for key, value in record.items():
                 if key in ('step', 'iter', 'epoch', 'time', 'data_time') or \
                         not isinstance(value, (int, float)):
                     continue
-                curves.setdefault(key, []).append((last_iter, float(value)))
-    if not curves:
-        raise ValueError(f'{scalars}: no scalars logged')
+                curves.setdefault(key, []).append((at, float(value)))
     return curves
+
+
+def load_curves(path: str, x: str = 'iter') -> Curves:
+    """``{key: [(x, value), ...]}`` of one run.
+
+    Args:
+        path: a work dir or one ``scalars.json``. For a work dir the logs
+            of all its sessions are joined; where a resumed session logged
+            a point again, its value wins.
+        x: ``'iter'``: every logged point at its global iteration (an
+            evaluation at the iteration it followed); ``'epoch'``
+            (epoch-based runs): evaluations at their epoch and training
+            scalars averaged over each epoch's logged iterations.
+    """
+    if x not in ('iter', 'epoch'):
+        raise ValueError(f"x must be 'iter' or 'epoch', got {x!r}")
+    files = find_scalars(path)
+    joined: Dict[str, Dict[int, List[float]]] = {}
+    for scalars in files:
+        session: Dict[str, Dict[int, List[float]]] = {}
+        for key, points in _read_scalars(scalars, x).items():
+            for at, value in points:
+                session.setdefault(key, {}).setdefault(at, []).append(value)
+        for key, points in session.items():
+            joined.setdefault(key, {}).update(points)
+    if not joined:
+        raise ValueError(f'{", ".join(files)}: no scalars logged')
+    return {key: [(at, sum(v) / len(v)) for at, v in sorted(points.items())]
+            for key, points in joined.items()}
 
 
 def curves_table(runs: Mapping[str, Curves], keys: Sequence[str]) -> str:
     """Final and best value of each key per run (best = max for metrics,
     min for losses)."""
     lines = [f'{"run":20s} {"key":24s} {"final":>10s} {"best":>10s} '
-             f'{"at iter":>8s}']
+             f'{"at":>8s}']
     for label, curves in runs.items():
         for key in keys:
             if key not in curves:
@@ -75,7 +111,7 @@ def curves_table(runs: Mapping[str, Curves], keys: Sequence[str]) -> str:
 
 
 def plot_curves(runs: Mapping[str, Curves], keys: Sequence[str],
-                out: str) -> None:
+                out: str, x: str = 'iter') -> None:
     """One panel per key, one line per run, saved as a PNG."""
     missing = [k for k in keys if not any(k in c for c in runs.values())]
     if missing:
@@ -94,7 +130,7 @@ def plot_curves(runs: Mapping[str, Curves], keys: Sequence[str],
                 ax.plot(xs, ys, marker='o' if len(xs) < 20 else None,
                         label=label)
         ax.set_title(key)
-        ax.set_xlabel('iteration')
+        ax.set_xlabel('iteration' if x == 'iter' else 'epoch')
         ax.grid(alpha=0.3)
         ax.legend()
     fig.tight_layout()

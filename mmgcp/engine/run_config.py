@@ -3,8 +3,9 @@ import os.path as osp
 from typing import Optional
 
 from mmengine.config import Config
+from mmengine.registry import MODELS, init_default_scope
 
-__all__ = ['load_run_config']
+__all__ = ['load_run_config', 'build_model']
 
 
 def load_run_config(path: str, launcher: str = 'none',
@@ -24,3 +25,12 @@ def load_run_config(path: str, launcher: str = 'none',
     cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(path))[0])
     return cfg
+
+
+def build_model(cfg: Config):
+    """The config's model, built in the config's registry scope (no
+    ``init_weights``: the caller loads a checkpoint)."""
+    init_default_scope(cfg.get('default_scope', 'mmengine'))
+    model = MODELS.build(cfg.model)
+    model.eval()
+    return model

@@ -51,3 +51,36 @@ def test_bad_input(trained_run, tmp_path):
     bad.write_text(json.dumps({'loss': 1.0, 'step': 1}) + '\n{oops\n')
     with pytest.raises(ValueError, match='scalars.json:2: not JSON'):
         load_curves(str(bad))
+
+
+def write_scalars(path, records):
+    path.parent.mkdir(parents=True)
+    path.write_text('\n'.join(json.dumps(r) for r in records) + '\n')
+
+
+def test_resumed_sessions_join_and_epoch_axis(tmp_path):
+    # epoch-based run: 4 iterations an epoch, logged every 2, evaluated
+    # after epoch 1 (its step is the epoch); killed in epoch 2, resumed
+    # from the epoch-1 checkpoint
+    write_scalars(tmp_path / '20260101_000000' / 'vis_data' / 'scalars.json',
+                  [dict(lr=0.1, loss=4.0, epoch=1, iter=2, step=2),
+                   dict(lr=0.1, loss=2.0, epoch=1, iter=4, step=4),
+                   {'accuracy/top1': 50.0, 'step': 1},
+                   dict(lr=0.1, loss=9.0, epoch=2, iter=6, step=6)])
+    write_scalars(tmp_path / '20260101_010000' / 'vis_data' / 'scalars.json',
+                  [dict(lr=0.1, loss=1.0, epoch=2, iter=6, step=6),
+                   dict(lr=0.1, loss=3.0, epoch=2, iter=8, step=8),
+                   {'accuracy/top1': 70.0, 'step': 2}])
+    by_iter = load_curves(str(tmp_path))
+    assert by_iter['loss'] == [(2, 4.0), (4, 2.0), (6, 1.0), (8, 3.0)]
+    assert by_iter['accuracy/top1'] == [(4, 50.0), (8, 70.0)]
+    by_epoch = load_curves(str(tmp_path), x='epoch')
+    assert by_epoch['loss'] == [(1, 3.0), (2, 2.0)]
+    assert by_epoch['accuracy/top1'] == [(1, 50.0), (2, 70.0)]
+    with pytest.raises(ValueError, match="'iter' or 'epoch'"):
+        load_curves(str(tmp_path), x='time')
+
+
+def test_epoch_axis_needs_an_epoch_based_run(trained_run):
+    with pytest.raises(ValueError, match='iteration-based'):
+        load_curves(str(trained_run), x='epoch')

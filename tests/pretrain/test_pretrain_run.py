@@ -1,40 +1,14 @@
 """Pretraining on the real Runner: train, resume, export, detect."""
-import os.path as osp
 import re
 
 import pytest
 import torch
 
-from mmgcp.datasets import SyntheticImagesSpec, generate_synthetic_images
 from mmgcp.models import GCPResNet
 from mmgcp.pretrain import schedule_lr
 
-from conftest import ROOT, run_dist, run_tool, venv_python
-
-DEMO = osp.join(ROOT, 'configs', 'pretrain', 'demo',
-                'gcp_resnet18_isqrt_synthetic.py')
-
-
-def tiny_pretrain_config(tmp_path, batch_size, max_epochs, extra=''):
-    """The demo pretraining config on 3 classes x 4 images of 32 px."""
-    folders = generate_synthetic_images(str(tmp_path / 'tex'),
-                                        SyntheticImagesSpec(
-                                            num_classes=3, train_per_class=4,
-                                            val_per_class=2, image_size=32))
-    config = tmp_path / 'tiny_pretrain.py'
-    config.write_text(f'''
-_base_ = {DEMO!r}
-model = dict(num_classes=3, dim=16)
-loader = dict(batch_size={batch_size}, num_workers=0, persistent_workers=False)
-train_dataloader = dict(loader, dataset=dict(data_root={folders["train"]!r}))
-val_dataloader = dict(loader, dataset=dict(data_root={folders["val"]!r}))
-test_dataloader = val_dataloader
-val_evaluator = dict(topk=(1, 2))
-train_cfg = dict(max_epochs={max_epochs}, val_interval=1)
-{extra}
-''')
-    return config
-
+from conftest import (run_dist, run_tool, tiny_pretrain_config,
+                      venv_python)
 
 def test_pretrain_resume_and_export(tmp_path):
     config = tiny_pretrain_config(tmp_path, 4, 2, extra='''
