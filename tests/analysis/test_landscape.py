@@ -169,3 +169,20 @@ def test_bad_input(hooked_run, tmp_path):
                      str(work / 'landscape.json'),
                      str(work / 'landscape.json')], check=False)
     assert proc.returncode != 0 and 'labels must differ' in proc.stdout
+
+
+def test_hook_on_a_detector_training(synthetic_coco, tmp_path):
+    config = write_tiny_config(tmp_path, synthetic_coco[0], max_iters=2,
+                               extra='''
+custom_hooks = [dict(type='LandscapeHook', interval=2, steps=2,
+                     eta_range=(1, 10))]
+''')
+    work = tmp_path / 'work'
+    log = run_tool([venv_python(), 'tools/train.py', config, '--work-dir',
+                    str(work)]).stdout
+    assert 'landscape @ iter 2' in log
+    run = load_landscape(str(work / 'landscape.json'))
+    assert run['label'] == 'work'
+    assert [r['iter'] for r in run['records']] == [1, 2]
+    assert all(len(r['loss']) == 2 and r['grad_change'][1] > 0
+               for r in run['records'])
