@@ -16,87 +16,139 @@ def _first_t(eye: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
     return torch.add(eye, a, alpha=-0.5).add_(eye, alpha=0.5)
 
 
+def _upper_mask(mat: torch.Tensor) -> torch.Tensor:
+    """C x C boolean mask of the upper triangle, diagonal included."""
+    return torch.ones(mat.shape[-2:], dtype=torch.bool,
+                      device=mat.device).triu_()
+
+
+def _pack(upper: torch.Tensor, y: torch.Tensor, z: torch.Tensor):
+    """Two symmetric matrices in the space of one: Y's upper triangle and
+    diagonal, Z's strict lower triangle, and Z's diagonal aside."""
+    return torch.where(upper, y, z), z.diagonal(dim1=1, dim2=2).clone()
+
+
+def _unpack(upper: torch.Tensor, packed):
+    both, z_diag = packed
+    y = torch.where(upper, both, both.mT)
+    z = torch.where(upper, both.mT, both)
+    z.diagonal(dim1=1, dim2=2).copy_(z_diag)
+    return y, z
+
+
+def _iterate(cov: torch.Tensor, num_iter: int, keep: bool):
+    """The forward iterations. Returns ``(Y_N, trace, norm, packs)`` where
+    ``packs[k - 2]`` holds (Y_k, Z_k) for k = 2..N-1 when ``keep``, packed
+    but for the last."""
+    eye = _eye_like(cov)
+    trace = cov.diagonal(dim1=-2, dim2=-1).sum(-1)
+    # Zero trace (all-zero or constant features) means cov == 0; clamping
+    # keeps the output 0 instead of 0/0 while NaN still propagates.
+    norm = trace.clamp_min(torch.finfo(cov.dtype).tiny)
+    y = cov / norm[:, None, None]
+    upper = _upper_mask(cov) if keep else None
+    packs = []
+    z = None  # Z_0 = I, never materialised; Z_1 = T_0 is cheap too
+    for k in range(num_iter):
+        if keep and k >= 2:
+            # the last pair is used first in the backward, before the peak:
+            # kept as is, it saves a pack and an unpack
+            packs.append((y, z) if k == num_iter - 1 else
+                         _pack(upper, y, z))
+        if z is None:
+            t = _first_t(eye, y)
+        else:
+            t = torch.baddbmm(eye, z, y, beta=1.5, alpha=-0.5)
+        if k < num_iter - 1:
+            z = t if z is None else torch.bmm(t, z)
+        y = torch.bmm(y, t)
+    return y, trace, norm, packs
+
+
+def _batch_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    return torch.einsum('bij,bij->b', a, b)
+
+
 class _ISqrt(torch.autograd.Function):
     """Forward and hand-derived backward of REFERENCE section 1.
 
     Forward (A = cov / tr(cov), Y0 = A, Z0 = I, k = 0..N-1):
         T_k = (3I - Z_k Y_k) / 2;  Y_{k+1} = Y_k T_k;  Z_{k+1} = T_k Z_k
     with the last step computing Y only, then out = Y_N * sqrt(tr(cov)).
-    Backward walks the iterations in reverse. Transposes are kept (rather
-    than using the symmetry of Y, Z, T) so the gradient is exact for
-    non-symmetric perturbations too; a transposed operand is free in bmm.
+    Backward walks the iterations in reverse: 3N - 3 bmm's forward and
+    7N - 6 backward, against 3N - 1 and 6N - 3 for autograd through the
+    unrolled iterations.
 
-    Memory: only Y_k and Z_k are kept for the backward, which recomputes T_k
-    (one baddbmm a step) instead of holding it as autograd does. Step 0
-    needs no product (Z0 = I, T0 = 1.5 I - 0.5 A, Z1 = T0): a pass costs
-    3N - 3 bmm's forward and 7N - 7 backward.
+    Memory: Y_k and Z_k are symmetric (polynomials in the symmetric A), so
+    each pair is kept in one matrix (upper and lower triangle); T_k is
+    recomputed (one baddbmm), A from ``cov`` and Y_1 = A T_0 (one bmm). The backward frees each
+    pair once used and runs the recurrence on the incoming gradient
+    itself, scaling once at the end. A second backward through the same
+    graph (``retain_graph=True``, as in gradcheck) recomputes the forward
+    iterations. The input must be symmetric, as covariance matrices are;
+    gradients flow to all C x C entries, as through autograd.
     """
 
     @staticmethod
     def forward(ctx, cov: torch.Tensor, num_iter: int) -> torch.Tensor:
-        eye = _eye_like(cov)
-        trace = cov.diagonal(dim1=-2, dim2=-1).sum(-1)
-        # Zero trace (all-zero or constant features) means cov == 0; clamping
-        # keeps the output 0 instead of 0/0 while NaN still propagates.
-        norm = trace.clamp_min(torch.finfo(cov.dtype).tiny)
-        y = cov / norm[:, None, None]
-        ys, zs = [], []
-        z = None  # Z_0 = I, never materialised; Z_1 = T_0 is cheap too
-        for k in range(num_iter):
-            ys.append(y)
-            zs.append(z if k >= 2 else None)
-            if z is None:
-                t = _first_t(eye, y)
-            else:
-                t = torch.baddbmm(eye, z, y, beta=1.5, alpha=-0.5)
-            if k < num_iter - 1:
-                z = t if z is None else torch.bmm(t, z)
-            y = torch.bmm(y, t)
+        keep = ctx.needs_input_grad[0]
+        y, trace, norm, packs = _iterate(cov, num_iter, keep)
         out = y.mul_(norm.sqrt()[:, None, None])
-        ctx.num_iter = num_iter
-        ctx.save_for_backward(cov, trace, out, *ys, *zs[2:])
+        ctx.num_iter, ctx.packs = num_iter, packs
+        ctx.save_for_backward(cov, trace, norm, out)
         return out
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor):
-        cov, trace, out, *rest = ctx.saved_tensors
-        ys = list(rest[:ctx.num_iter])
-        zs = [None, None][:ctx.num_iter] + list(rest[ctx.num_iter:])
-        tiny = torch.finfo(cov.dtype).tiny
+        cov, trace, norm, out = ctx.saved_tensors
+        packs, ctx.packs = ctx.packs, None  # the only reference from here
+        if packs is None:  # a second backward through a retained graph
+            packs = _iterate(cov, ctx.num_iter, True)[3]
         with no_autocast(grad):
-            eye = _eye_like(cov)
-            norm = trace.clamp_min(tiny)
-            g_y = grad * norm.sqrt()[:, None, None]
-            g_norm = (grad * out).sum((1, 2)) / (2 * norm)
-            g_z = None
-            for k in reversed(range(len(ys))):
-                y, z = ys.pop(), zs.pop()
-                if k == 0:  # Y_1 = A T_0, Z_1 = T_0, T_0 = 1.5 I - 0.5 A
-                    t = _first_t(eye, y)
-                    g_t = torch.bmm(y.transpose(1, 2), g_y)
-                    if g_z is not None:
-                        g_t.add_(g_z)
-                    g_y = torch.bmm(g_y, t.transpose(1, 2)).add_(g_t,
-                                                                alpha=-0.5)
-                    break
-                if z is None:  # k == 1: Z_1 = T_0
-                    z = _first_t(eye, ys[0])
+            eye, upper = _eye_like(cov), _upper_mask(cov)
+            # the recurrence is linear in the gradient: run it on grad and
+            # apply the sqrt(norm) of the output scaling once at the end
+            g_y, g_z = grad, None
+            a = None
+            for k in reversed(range(1, ctx.num_iter)):
+                if k >= 2:
+                    y, z = packs.pop()
+                    if k < ctx.num_iter - 1:
+                        y, z = _unpack(upper, (y, z))
+                else:  # Z_1 = T_0 and Y_1 = A T_0: cheaper to recompute
+                    a = cov / norm[:, None, None]
+                    z = _first_t(eye, a)
+                    y = torch.bmm(a, z)
                 t = torch.baddbmm(eye, z, y, beta=1.5, alpha=-0.5)
-                # dL/dT from Y_{k+1} = Y_k T_k and Z_{k+1} = T_k Z_k
-                g_t = torch.bmm(y.transpose(1, 2), g_y)
+                # dL/dT from Y_{k+1} = Y_k T_k and Z_{k+1} = T_k Z_k; Y_k
+                # and Z_k are symmetric, T_k only up to rounding
+                g_t = torch.bmm(y, g_y)
                 if g_z is not None:
-                    g_t.baddbmm_(g_z, z.transpose(1, 2))
-                g_y = torch.bmm(g_y, t.transpose(1, 2)).baddbmm_(
-                    z.transpose(1, 2), g_t, alpha=-0.5)
-                g_z_prev = torch.bmm(g_t, y.transpose(1, 2)).mul_(-0.5)
-                if g_z is not None:
-                    g_z_prev.baddbmm_(t.transpose(1, 2), g_z)
-                g_z = g_z_prev
-            # g_y is now dL/dA with A = cov / norm.
-            g_norm = g_norm - (g_y * cov).sum((1, 2)) / norm.square()
-            g_norm = torch.where(trace > tiny, g_norm,
+                    g_t.baddbmm_(g_z, z)
+                g_y_prev = torch.bmm(g_y, t.mT).baddbmm_(z, g_t, alpha=-0.5)
+                del z, g_y
+                if g_z is None:
+                    g_z_prev = torch.bmm(g_t, y).mul_(-0.5)
+                else:
+                    g_z_prev = torch.bmm(t.mT, g_z).baddbmm_(g_t, y,
+                                                             alpha=-0.5)
+                del y, t, g_t
+                g_y, g_z = g_y_prev, g_z_prev
+            # k = 0: Y_1 = A T_0, Z_1 = T_0, T_0 = 1.5 I - 0.5 A, so
+            # dL/dA = 1.5 G - 0.5 G A - 0.5 A G - 0.5 dL/dZ_1
+            if a is None:
+                a = cov / norm[:, None, None]
+            g_a = torch.baddbmm(g_y, g_y, a, beta=1.5, alpha=-0.5)
+            g_a.baddbmm_(a, g_y, alpha=-0.5)
+            if g_z is not None:
+                g_a.add_(g_z, alpha=-0.5)
+            del a, g_y, g_z
+            g_a.mul_(norm.sqrt()[:, None, None])  # now dL/dA
+            g_norm = _batch_dot(grad, out) / (2 * norm) \
+                - _batch_dot(g_a, cov) / norm.square()
+            g_norm = torch.where(trace > torch.finfo(cov.dtype).tiny, g_norm,
                                  torch.zeros_like(g_norm))
-            g_cov = g_y.div_(norm[:, None, None])
+            g_cov = g_a.div_(norm[:, None, None])
             g_cov.diagonal(dim1=-2, dim2=-1).add_(g_norm[:, None])
         return g_cov, None
 
