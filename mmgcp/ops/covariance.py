@@ -8,11 +8,35 @@ from ._dtype import no_autocast, to_compute
 __all__ = ['covariance', 'triu_vec', 'triu_unvec', 'triu_size']
 
 
+class _Covariance(torch.autograd.Function):
+    """``Xc Xc^T / N`` with ``Xc`` the centred features.
+
+    The output is symmetric in ``Xc``, so its backward is one bmm,
+    ``dL/dX = (G + G^T) Xc / N``, where autograd through ``bmm(xc, xc^T)``
+    does two; the rows of that product already sum to zero over the
+    positions, so the centring needs no backward pass of its own.
+    """
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        xc = x - x.mean(dim=-1, keepdim=True)
+        ctx.save_for_backward(xc)
+        return torch.bmm(xc, xc.mT).div_(x.shape[-1])
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
+        (xc, ) = ctx.saved_tensors
+        sym = (grad + grad.mT).div_(xc.shape[-1])
+        return torch.bmm(sym, xc)
+
+
 def covariance(x: torch.Tensor) -> torch.Tensor:
     """Covariance of the spatial samples of a feature map.
 
     Centring the features first gives the same matrix as the reference's
     M x M centring matrix with two bmm's, for O(C*N) instead of O(N^2) memory.
+    The backward is a single bmm (see ``_Covariance``).
 
     Args:
         x (Tensor): ``B x C x H x W`` or ``B x C x N`` features; the ``N = H*W``
@@ -27,10 +51,7 @@ def covariance(x: torch.Tensor) -> torch.Tensor:
         raise ValueError(f'covariance expects B x C x H x W or B x C x N '
                          f'features, got shape {tuple(x.shape)}')
     with no_autocast(x):
-        x = to_compute(x).flatten(2)
-        n = x.shape[-1]
-        xc = x - x.mean(dim=-1, keepdim=True)
-        return torch.bmm(xc, xc.transpose(1, 2)).div_(n)
+        return _Covariance.apply(to_compute(x).flatten(2))
 
 
 def triu_size(dim: int) -> int:

@@ -116,7 +116,16 @@ class _ECAWeights(nn.Module):
                               bias=False)
 
     def forward(self, pooled: torch.Tensor) -> torch.Tensor:
-        return self.conv(pooled.unsqueeze(1)).squeeze(1)
+        # the same cross-correlation as self.conv, as a k-tap sum over
+        # shifted views: on B x C inputs the conv kernels' fixed cost
+        # (hundreds of microseconds on CPU) dwarfs the arithmetic
+        weight = self.conv.weight.view(-1)
+        size = weight.numel()
+        padded = F.pad(pooled, (size // 2, size // 2))
+        out = padded[:, :pooled.shape[1]] * weight[0]
+        for tap in range(1, size):
+            out = out + padded[:, tap:tap + pooled.shape[1]] * weight[tap]
+        return out
 
 
 class DropCov(GCP):
@@ -161,18 +170,20 @@ class DropCov(GCP):
         self.eca_layer = _ECAWeights(kernel_size)
         self.last_rho: Optional[torch.Tensor] = None
 
-    def drop_rate(self, centered: torch.Tensor, weight: torch.Tensor,
-                  omega: torch.Tensor) -> torch.Tensor:
+    def drop_rate(self, feats: torch.Tensor, mean: torch.Tensor,
+                  weight: torch.Tensor, omega: torch.Tensor) -> torch.Tensor:
         """The batch's dropout probability rho (a 0-dim tensor, no grad).
 
-        ``pi``, the row sums of the covariance of the re-weighted features
-        ``centered * weight``, is ``w * (Xc (Xc^T w)) / N``: two
-        matrix-vector products instead of a covariance.
+        ``pi``, the row sums of the covariance of the re-weighted features,
+        is ``w * (Xc (Xc^T w)) / N``. With ``s = X^T w - (mean . w)``, which
+        sums to zero over the positions, ``Xc s = X s``: two matrix-vector
+        products on the features, no covariance and no centred copy.
         """
         with torch.no_grad():
-            s = torch.bmm(weight.unsqueeze(1), centered)  # B x 1 x N
-            pi = weight * torch.bmm(centered, s.transpose(1, 2)).squeeze(-1)
-            cos = F.cosine_similarity(omega, pi / centered.shape[-1], dim=1)
+            s = torch.bmm(weight.unsqueeze(1), feats)  # B x 1 x N
+            s -= (mean * weight).sum(1)[:, None, None]
+            pi = weight * torch.bmm(feats, s.mT).squeeze(-1)
+            cos = F.cosine_similarity(omega, pi / feats.shape[-1], dim=1)
             rho = 1 - self.strength / math.log2(self.channels) * cos.mean()
             return rho.clamp(0.0, 1.0)
 
@@ -182,21 +193,18 @@ class DropCov(GCP):
             return triu_vec(covariance(x))
         with no_autocast(x):
             feats = to_compute(x).flatten(2)
-            mean = feats.mean(dim=-1)  # GAP, shared with the centring
+            mean = feats.mean(dim=-1)  # GAP
             logits = self.eca_layer(mean)
             omega = logits.softmax(dim=1) if self.weight_fn == 'softmax' \
                 else logits.sigmoid()
             weight = omega + 1  # x * omega + x
-            centered = feats - mean.unsqueeze(-1)
-            rho = self.drop_rate(centered, weight, omega)
+            rho = self.drop_rate(feats, mean, weight, omega)
             self.last_rho = rho  # a tensor: reading it would sync the device
             # Dropout2d on the re-weighted features folded into one
-            # per-channel scale: 0 if dropped, else (1 + omega) / (1 - rho).
-            # Scaling channels commutes with centring.
+            # per-channel scale: 0 if dropped, else (1 + omega) / (1 - rho);
+            # scaling channels commutes with the centring in covariance()
             keep = (torch.rand_like(omega) >= rho).to(omega.dtype)
             scale = weight * keep / (1 - rho).clamp_min(
                 torch.finfo(omega.dtype).eps)
-            scaled = centered * scale.unsqueeze(-1)
-            cov = torch.bmm(scaled, scaled.transpose(1, 2)).div_(
-                feats.shape[-1])
+            cov = covariance(feats * scale.unsqueeze(-1))
         return triu_vec(cov)

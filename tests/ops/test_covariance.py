@@ -63,3 +63,14 @@ def test_triu_errors():
         triu_vec(torch.zeros(2, 3, 4))
     with pytest.raises(ValueError, match='triangular'):
         triu_unvec(torch.zeros(5))
+
+
+def test_covariance_gradient_is_exact():
+    x = torch.randn(2, 5, 7, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(covariance, (x, ))
+    # and equals autograd through the centring and the product
+    weight = torch.randn(2, 5, 5, dtype=torch.float64)
+    ours, = torch.autograd.grad((covariance(x) * weight).sum(), x)
+    xc = x - x.mean(-1, keepdim=True)
+    ref, = torch.autograd.grad((xc @ xc.mT / 7 * weight).sum(), x)
+    assert torch.allclose(ours, ref, atol=1e-12)

@@ -136,3 +136,12 @@ def test_argument_errors():
         isqrt(torch.zeros(3, 4))
     with pytest.raises(ValueError, match='num_iter'):
         isqrt(torch.zeros(1, 3, 3), num_iter=0)
+
+
+def test_second_backward_through_a_retained_graph_recomputes():
+    cov = relu_covariance(2, 6, 10).requires_grad_()
+    out = isqrt(cov)
+    weight = torch.randn_like(out)
+    first, = torch.autograd.grad(out, cov, weight, retain_graph=True)
+    second, = torch.autograd.grad(out, cov, weight)
+    assert torch.equal(first, second)
