@@ -130,6 +130,7 @@ def test_tool_measures_checkpoints_and_plots(hooked_run, tmp_path):
                     '--steps', '3', '--eta', '1', '10', '--label',
                     'GCP']).stdout
     assert '[2/2]' in log
+    assert (tmp_path / 'gcp.png').read_bytes()[:4] == b'\x89PNG'
     records = load_landscape(str(out))['records']
     assert [r['iter'] for r in records] == [3, 6]
     assert all(len(r['grad_change']) == 3 for r in records)

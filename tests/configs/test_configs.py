@@ -17,10 +17,11 @@ CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
                            recursive=True))
 CONFIGS = [c for c in CONFIGS if '_base_' not in c]
 PRETRAIN = [c for c in CONFIGS if '/pretrain/' in c]
+STUDY = [c for c in CONFIGS if '/study/' in c]
 # segmentation configs: tests/configs/test_seg_configs.py
 SEGMENTATION = [c for c in CONFIGS if '_ade20k_' in c or '_cityscapes_' in c
                 or c.endswith('_synthetic_seg.py')]
-CONFIGS = [c for c in CONFIGS if c not in PRETRAIN + SEGMENTATION]
+CONFIGS = [c for c in CONFIGS if c not in PRETRAIN + STUDY + SEGMENTATION]
 # the paper's detection configs (configs/demo/ holds the CPU demo)
 DETECTION = [c for c in CONFIGS if osp.dirname(c) == osp.join(ROOT, 'configs')
              and osp.basename(c).startswith(('faster_rcnn_', 'mask_rcnn_'))]
@@ -145,3 +146,18 @@ def test_pretrain_config_builds(path):
         assert cfg.optim_wrapper.optimizer.lr == 0.1
         assert cfg.train_dataloader.batch_size * 8 == \
             cfg.auto_scale_lr.base_batch_size
+
+
+def test_study_configs_differ_only_in_the_head():
+    from mmengine.registry import MODELS as ROOT_MODELS
+    import mmgcp.pretrain  # noqa: F401
+    gap, isqrt = (Config.fromfile(p) for p in sorted(STUDY))
+    assert [osp.basename(p) for p in sorted(STUDY)] == [
+        'resnet18_gap_textures.py', 'resnet18_isqrt_textures.py']
+    assert ROOT_MODELS.build(gap.model).head == 'gap'
+    assert ROOT_MODELS.build(isqrt.model).head == 'isqrt'
+    gap_dict, isqrt_dict = gap.to_dict(), isqrt.to_dict()
+    gap_dict['model'].pop('head'), isqrt_dict['model'].pop('head')
+    assert gap_dict == isqrt_dict
+    hooks = [h['type'] for h in isqrt.custom_hooks]
+    assert hooks == ['LandscapeHook']

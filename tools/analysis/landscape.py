@@ -1,7 +1,8 @@
 """Loss-landscape smoothness (REFERENCE section 7): measure, then plot.
 
 Measure saved checkpoints of one run (each becomes a point at the
-iteration it was saved at), on the same training batches for all:
+iteration it was saved at), on the same training batches for all; writes
+the JSON and a PNG of this run next to it:
 
     python tools/analysis/landscape.py measure CONFIG CKPT [CKPT ...]
         --out gcp.json [--label GCP] [--eta 0.1 75] [--steps 50]
@@ -65,7 +66,9 @@ def measure(args) -> None:
     save_landscape(args.out, label, records,
                    meta=dict(config=args.config, batches=args.batches,
                              split=args.split, seed=args.seed))
-    print(f'written to {args.out}')
+    png = osp.splitext(args.out)[0] + '.png'
+    plot_landscape({label: records}, png)
+    print(f'written to {args.out} and {png}')
 
 
 def plot(args) -> None:
