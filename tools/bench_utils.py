@@ -5,11 +5,11 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Callable, List
+from typing import Callable, Dict, List
 
 import torch
 
-__all__ = ['timed', 'median_time', 'peak_memory_of',
+__all__ = ['timed', 'median_time', 'interleaved_medians', 'peak_memory_of',
            'peak_memory_in_subprocess', 'machine']
 
 
@@ -32,6 +32,21 @@ def median_time(fn: Callable[[], None], device: torch.device,
     """Median wall time of ``fn`` in seconds, after one warm-up call."""
     fn()
     return statistics.median(timed(fn, device) for _ in range(repeats))
+
+
+def interleaved_medians(fns: Dict[str, Callable[[], None]],
+                        device: torch.device,
+                        repeats: int) -> Dict[str, float]:
+    """Median wall time of each of ``fns``, timed in rounds (one call of
+    each per round, after one warm-up round), so that a burst of load on a
+    shared machine hits all of them alike rather than one."""
+    for fn in fns.values():
+        fn()
+    samples: Dict[str, List[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            samples[name].append(timed(fn, device))
+    return {name: statistics.median(t) for name, t in samples.items()}
 
 
 def _status(key: str) -> int:

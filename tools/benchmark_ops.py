@@ -15,8 +15,8 @@ allocation on CUDA). Ratios are the point: these machines are shared.
 import argparse
 
 import torch
-from bench_utils import (machine, median_time, peak_memory_in_subprocess,
-                         peak_memory_of)
+from bench_utils import (interleaved_medians, machine,
+                         peak_memory_in_subprocess, peak_memory_of)
 
 from mmgcp.ops import GCP, DropCov, covariance, isqrt, mpn
 
@@ -130,12 +130,14 @@ def main():
           f'of {args.repeats}')
     for channels, samples in CASES:
         print(f'\n== C={channels}, N={samples} ==')
-        times = {}
-        fns = {**matrix_fns(channels, samples, device),
-               **head_fns(channels, samples, device)}
-        for name, fn in fns.items():
-            times[name] = median_time(fn, device, args.repeats)
-            print(f'  {name:14s} {times[name] * 1e3:9.2f} ms', flush=True)
+        # interleaved within each group of compared functions; the groups
+        # apart, so the big matrix ops do not disturb the heads' timings
+        times = {**interleaved_medians(matrix_fns(channels, samples, device),
+                                       device, args.repeats),
+                 **interleaved_medians(head_fns(channels, samples, device),
+                                       device, args.repeats)}
+        for name, seconds in times.items():
+            print(f'  {name:14s} {seconds * 1e3:9.2f} ms', flush=True)
         memory = {v: peak_memory(v, channels, samples, args)
                   for v in ('isqrt', 'autograd')}
         matrix = BATCH * channels * channels * 4

@@ -81,7 +81,8 @@ class _ISqrt(torch.autograd.Function):
 
     Memory: Y_k and Z_k are symmetric (polynomials in the symmetric A), so
     each pair is kept in one matrix (upper and lower triangle); T_k is
-    recomputed (one baddbmm), A from ``cov`` and Y_1 = A T_0 (one bmm). The backward frees each
+    recomputed (one baddbmm), A from ``cov`` and Y_1 = A T_0 (one bmm), and
+    the last pair, used first, is kept as it is. The backward frees each
     pair once used and runs the recurrence on the incoming gradient
     itself, scaling once at the end. A second backward through the same
     graph (``retain_graph=True``, as in gradcheck) recomputes the forward
