@@ -107,6 +107,36 @@ class MPNCov(GCP):
         return mpn(cov, self.alpha)
 
 
+class _ScaledCovariance(torch.autograd.Function):
+    """Covariance of ``x`` with channel ``i`` scaled by ``scale[:, i]``,
+    given the channel means: ``S Xc Xc^T S / N``.
+
+    One pass builds the scaled centred features (as plain covariance builds
+    the centred ones) and the backward is the covariance's one bmm,
+    ``P = (G + G^T) Xcs / N``, plus ``dL/dx = s * P`` and
+    ``dL/ds = sum_n P * x``. The rows of ``P`` sum to zero over the
+    positions, so the mean (the true mean of ``x``) gets no gradient here
+    and ``x`` needs no centring in ``dL/ds``.
+    """
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, mean: torch.Tensor,
+                scale: torch.Tensor) -> torch.Tensor:
+        scaled = torch.addcmul((-mean * scale).unsqueeze(-1), x,
+                               scale.unsqueeze(-1))
+        ctx.save_for_backward(x, scale, scaled)
+        return torch.bmm(scaled, scaled.mT).div_(x.shape[-1])
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad: torch.Tensor):
+        x, scale, scaled = ctx.saved_tensors
+        p = torch.bmm((grad + grad.mT).div_(x.shape[-1]), scaled)
+        g_scale = torch.linalg.vecdot(p, x) if ctx.needs_input_grad[2] \
+            else None
+        return p.mul_(scale.unsqueeze(-1)), None, g_scale
+
+
 class _ECAWeights(nn.Module):
     """Channel logits from a 1-D conv over globally pooled (B x C) features."""
 
@@ -202,9 +232,9 @@ class DropCov(GCP):
             self.last_rho = rho  # a tensor: reading it would sync the device
             # Dropout2d on the re-weighted features folded into one
             # per-channel scale: 0 if dropped, else (1 + omega) / (1 - rho);
-            # scaling channels commutes with the centring in covariance()
+            # scaling channels commutes with the centring
             keep = (torch.rand_like(omega) >= rho).to(omega.dtype)
             scale = weight * keep / (1 - rho).clamp_min(
                 torch.finfo(omega.dtype).eps)
-            cov = covariance(feats * scale.unsqueeze(-1))
+            cov = _ScaledCovariance.apply(feats, mean, scale)
         return triu_vec(cov)

@@ -66,7 +66,7 @@ def _iterate(cov: torch.Tensor, num_iter: int, keep: bool):
 
 
 def _batch_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    return torch.einsum('bij,bij->b', a, b)
+    return torch.linalg.vecdot(a.flatten(1), b.flatten(1))
 
 
 class _ISqrt(torch.autograd.Function):

@@ -88,3 +88,32 @@ def test_head_argument_errors():
         DropCov(8, weight_fn='tanh')
     with pytest.raises(ValueError, match='alpha'):
         MPNCov(8, alpha=0)
+
+
+def test_dropcov_gradient_equals_autograd_through_the_reference():
+    torch.manual_seed(2)
+    b, d = 3, 10
+    x = torch.randn(b, d, 4, 4, dtype=torch.float64).relu()
+    head = DropCov(d, strength=2.0).double().train()
+    weight = torch.randn(b, d * (d + 1) // 2, dtype=torch.float64)
+    ours_x = x.clone().requires_grad_()
+    torch.manual_seed(7)
+    (head(ours_x) * weight).sum().backward()
+    ours_conv = head.eca_layer.conv.weight.grad.clone()
+    rho = float(head.last_rho)
+    assert 0 < rho < 1
+    head.zero_grad()
+    # the same computation through autograd, with the same rho and mask
+    ref_x = x.clone().requires_grad_()
+    logits = head.eca_layer.conv(ref_x.mean((2, 3)).unsqueeze(1)).squeeze(1)
+    omega = logits.softmax(1)
+    torch.manual_seed(7)
+    keep = (torch.rand(b, d, dtype=torch.float64) >= rho).double()
+    scale = (omega + 1) * keep / (1 - rho)
+    xs = ref_x.flatten(2) * scale[:, :, None]
+    xc = xs - xs.mean(-1, keepdim=True)
+    (triu_vec(xc @ xc.mT / 16) * weight).sum().backward()
+    torch.testing.assert_close(ours_x.grad, ref_x.grad, rtol=1e-10,
+                               atol=1e-12)
+    torch.testing.assert_close(ours_conv, head.eca_layer.conv.weight.grad,
+                               rtol=1e-10, atol=1e-12)
