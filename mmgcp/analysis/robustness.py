@@ -1,8 +1,10 @@
 """Robustness to common corruptions: corrupted COCO and ImageNet-C style.
 
-Images are corrupted by mmdet's ``Corrupt`` transform (the
-``imagecorruptions`` package: 15 benchmark corruptions x 5 severities) and
-evaluated by the config's own test loop and evaluator. Reported:
+Images are corrupted by ``mmgcp.datasets.SeededCorrupt`` (the
+``imagecorruptions`` package, as mmdet's ``Corrupt``, but seeded per image
+so that every model sees the same corrupted images: 15 benchmark
+corruptions x 5 severities) and evaluated by the config's own test loop and
+evaluator. Reported:
 
 - detectors (and any higher-is-better metric): mPC, the mean over
   corruptions and severities, and rPC = mPC / clean (the corrupted-COCO
@@ -85,8 +87,9 @@ def condition_key(corruption: Optional[str], severity: int = 0) -> str:
 
 
 def insert_corruption(pipeline: Sequence[dict], corruption: str,
-                      severity: int) -> List[dict]:
-    """A copy of ``pipeline`` with ``mmdet.Corrupt`` inserted.
+                      severity: int, seed: int = 0) -> List[dict]:
+    """A copy of ``pipeline`` with ``SeededCorrupt`` inserted (the same
+    corrupted images on every run and for every model).
 
     It goes after ``CenterCrop`` when there is one (ImageNet-C corrupts the
     evaluated crop), else right after the image loading step (the
@@ -100,8 +103,8 @@ def insert_corruption(pipeline: Sequence[dict], corruption: str,
         raise ValueError(f'cannot place the corruption: the test pipeline '
                          f'has no image loading step ({types})')
     at = crops[-1] + 1 if crops else loads[0] + 1
-    pipeline.insert(at, dict(type='mmdet.Corrupt', corruption=corruption,
-                             severity=severity))
+    pipeline.insert(at, dict(type='SeededCorrupt', corruption=corruption,
+                             severity=severity, seed=seed))
     return pipeline
 
 

@@ -1,6 +1,8 @@
-"""Synthetic data generators (no downloads) and annotation checks."""
+"""Synthetic data generators (no downloads), annotation checks and the
+seeded corruption transform."""
 from .coco_check import (AnnotationFileError, annotation_files,
                          check_coco_annotation, explain_annotation_errors)
+from .corruptions import SeededCorrupt
 from .synthetic_images import SyntheticImagesSpec, generate_synthetic_images
 from .synthetic_coco import (SYNTHETIC_CLASSES, SyntheticCocoSpec,
                              generate_synthetic_coco, synthetic_is_complete)
@@ -10,4 +12,4 @@ __all__ = ['SYNTHETIC_CLASSES', 'SyntheticCocoSpec', 'generate_synthetic_coco',
            'synthetic_is_complete', 'AnnotationFileError', 'annotation_files',
            'check_coco_annotation', 'explain_annotation_errors',
            'SyntheticImagesSpec', 'generate_synthetic_images', 'SEG_CLASSES',
-           'generate_synthetic_seg']
+           'generate_synthetic_seg', 'SeededCorrupt']

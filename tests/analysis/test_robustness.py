@@ -8,6 +8,7 @@ from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
 import mmgcp.pretrain  # noqa: F401  (classification transforms)
+from mmgcp.datasets import SeededCorrupt
 from mmgcp.analysis.robustness import (ALL_CORRUPTIONS,
                                        BENCHMARK_CORRUPTIONS,
                                        check_severities, insert_corruption,
@@ -36,12 +37,12 @@ def test_corruption_goes_after_the_crop_or_the_load():
     det = [dict(type='LoadImageFromFile'), dict(type='Resize'),
            dict(type='PackDetInputs')]
     out = insert_corruption(det, 'fog', 3)
-    assert [t['type'] for t in out] == ['LoadImageFromFile', 'mmdet.Corrupt',
+    assert [t['type'] for t in out] == ['LoadImageFromFile', 'SeededCorrupt',
                                         'Resize', 'PackDetInputs']
     assert out[1]['severity'] == 3 and len(det) == 3  # input untouched
     cls = [dict(type='LoadImage'), dict(type='ResizeShortSide'),
            dict(type='CenterCrop'), dict(type='PackClsInputs')]
-    assert insert_corruption(cls, 'fog', 1)[3]['type'] == 'mmdet.Corrupt'
+    assert insert_corruption(cls, 'fog', 1)[3]['type'] == 'SeededCorrupt'
     with pytest.raises(ValueError, match='no image loading step'):
         insert_corruption([dict(type='Resize')], 'fog', 1)
 
@@ -59,6 +60,29 @@ def test_corrupted_pipeline_changes_the_images(tmp_path):
         dict(sample))['inputs'].numpy()
     assert clean.shape == noisy.shape
     assert np.mean(clean != noisy) > 0.1
+
+
+@pytest.mark.parametrize('corruption', ['gaussian_noise', 'impulse_noise',
+                                        'glass_blur', 'frost'])
+def test_seeded_corruption_is_the_same_on_every_run(corruption):
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)
+    first = SeededCorrupt(corruption, 3)
+    again = SeededCorrupt(corruption, 3)  # another model's evaluation
+    np.random.seed(1)
+    a = first(dict(img=img.copy(), img_path='a.png'))['img']
+    np.random.seed(2)  # the loader's RNG state must not matter
+    state = np.random.get_state()
+    b = again(dict(img=img.copy(), img_path='a.png'))['img']
+    assert np.array_equal(a, b) and not np.array_equal(a, img)
+    # ... nor is it changed
+    assert np.array_equal(np.random.get_state()[1], state[1])
+    c = first(dict(img=img.copy(), img_path='b.png'))['img']
+    other_seed = SeededCorrupt(corruption, 3, seed=1)(
+        dict(img=img.copy(), img_path='a.png'))['img']
+    if corruption != 'frost':  # frost picks one of six frost images
+        assert not np.array_equal(a, c)
+        assert not np.array_equal(a, other_seed)
 
 
 RESULTS = {'clean': {'accuracy/top1': 80.0},
