@@ -294,6 +294,8 @@ def run_corruption_benchmark(runner, test_dataloader: dict,
     except ImportError:
         raise ImportError(INSTALL_HELP) from None
     from mmengine.runner import TestLoop
+
+    from ..datasets import corruptions  # noqa: F401  (SeededCorrupt)
     identity = dict(identity or {})
     data = dict(identity=identity, results={})
     if osp.isfile(out):
