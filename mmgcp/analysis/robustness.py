@@ -295,7 +295,7 @@ def run_corruption_benchmark(runner, test_dataloader: dict,
         raise ImportError(INSTALL_HELP) from None
     from mmengine.runner import TestLoop
 
-    from ..datasets import corruptions  # noqa: F401  (SeededCorrupt)
+    from ..datasets.corruptions import SeededCorrupt  # noqa: F401 (registry)
     identity = dict(identity or {})
     data = dict(identity=identity, results={})
     if osp.isfile(out):
