@@ -1,5 +1,6 @@
 """Sample covariance and the upper-triangular vectorisation."""
 from functools import lru_cache
+from typing import Optional
 
 import torch
 
@@ -9,26 +10,47 @@ __all__ = ['covariance', 'triu_vec', 'triu_unvec', 'triu_size']
 
 
 class _Covariance(torch.autograd.Function):
-    """``Xc Xc^T / N`` with ``Xc`` the centred features.
+    """``S Xc Xc^T S / N``: the covariance of ``x`` (channel means ``mean``)
+    with channel ``i`` scaled by ``scale[:, i]``; no scaling when ``scale``
+    is None.
 
-    The output is symmetric in ``Xc``, so its backward is one bmm,
-    ``dL/dX = (G + G^T) Xc / N``, where autograd through ``bmm(xc, xc^T)``
-    does two; the rows of that product already sum to zero over the
-    positions, so the centring needs no backward pass of its own.
+    The output is symmetric in ``Xcs = S Xc``, so its backward is one bmm,
+    ``P = (G + G^T) Xcs / N``, where autograd through ``bmm(xcs, xcs^T)``
+    does two. The rows of ``P`` sum to zero over the positions, so neither
+    the centring nor the mean (the true mean of ``x``) needs a backward of
+    its own: ``dL/dx = s * P`` and ``dL/ds = sum_n P * x``.
     """
 
     @staticmethod
-    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
-        xc = x - x.mean(dim=-1, keepdim=True)
-        ctx.save_for_backward(xc)
-        return torch.bmm(xc, xc.mT).div_(x.shape[-1])
+    def forward(ctx, x: torch.Tensor, mean: torch.Tensor,
+                scale: Optional[torch.Tensor]) -> torch.Tensor:
+        if scale is None:
+            centred = x - mean.unsqueeze(-1)
+        else:  # one pass for the centring and the scaling
+            centred = torch.addcmul((-mean * scale).unsqueeze(-1), x,
+                                    scale.unsqueeze(-1))
+        # x only for dL/ds: unscaled, it would keep a copy alive for nothing
+        ctx.save_for_backward(None if scale is None else x, scale, centred)
+        return torch.bmm(centred, centred.mT).div_(x.shape[-1])
 
     @staticmethod
     @torch.autograd.function.once_differentiable
-    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
-        (xc, ) = ctx.saved_tensors
-        sym = (grad + grad.mT).div_(xc.shape[-1])
-        return torch.bmm(sym, xc)
+    def backward(ctx, grad: torch.Tensor):
+        x, scale, centred = ctx.saved_tensors
+        p = torch.bmm((grad + grad.mT).div_(centred.shape[-1]), centred)
+        if scale is None:
+            return p, None, None
+        g_scale = torch.linalg.vecdot(p, x) if ctx.needs_input_grad[2] \
+            else None
+        return p.mul_(scale.unsqueeze(-1)), None, g_scale
+
+
+def scaled_covariance(feats: torch.Tensor, mean: torch.Tensor,
+                      scale: torch.Tensor) -> torch.Tensor:
+    """Covariance of ``B x C x N`` features whose channel ``i`` is scaled by
+    ``scale[:, i]``, given their channel means (``B x C``, as computed for
+    global average pooling). Compute-dtype input (see ``_dtype``)."""
+    return _Covariance.apply(feats, mean, scale)
 
 
 def covariance(x: torch.Tensor) -> torch.Tensor:
@@ -51,7 +73,8 @@ def covariance(x: torch.Tensor) -> torch.Tensor:
         raise ValueError(f'covariance expects B x C x H x W or B x C x N '
                          f'features, got shape {tuple(x.shape)}')
     with no_autocast(x):
-        return _Covariance.apply(to_compute(x).flatten(2))
+        x = to_compute(x).flatten(2)
+        return _Covariance.apply(x, x.mean(dim=-1), None)
 
 
 def triu_size(dim: int) -> int:

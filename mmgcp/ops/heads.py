@@ -12,7 +12,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._dtype import no_autocast, to_compute
-from .covariance import covariance, triu_size, triu_vec
+from .covariance import (covariance, scaled_covariance, triu_size,
+                         triu_vec)
 from .eig import mpn
 from .isqrt import isqrt
 
@@ -105,36 +106,6 @@ class MPNCov(GCP):
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
         return mpn(cov, self.alpha)
-
-
-class _ScaledCovariance(torch.autograd.Function):
-    """Covariance of ``x`` with channel ``i`` scaled by ``scale[:, i]``,
-    given the channel means: ``S Xc Xc^T S / N``.
-
-    One pass builds the scaled centred features (as plain covariance builds
-    the centred ones) and the backward is the covariance's one bmm,
-    ``P = (G + G^T) Xcs / N``, plus ``dL/dx = s * P`` and
-    ``dL/ds = sum_n P * x``. The rows of ``P`` sum to zero over the
-    positions, so the mean (the true mean of ``x``) gets no gradient here
-    and ``x`` needs no centring in ``dL/ds``.
-    """
-
-    @staticmethod
-    def forward(ctx, x: torch.Tensor, mean: torch.Tensor,
-                scale: torch.Tensor) -> torch.Tensor:
-        scaled = torch.addcmul((-mean * scale).unsqueeze(-1), x,
-                               scale.unsqueeze(-1))
-        ctx.save_for_backward(x, scale, scaled)
-        return torch.bmm(scaled, scaled.mT).div_(x.shape[-1])
-
-    @staticmethod
-    @torch.autograd.function.once_differentiable
-    def backward(ctx, grad: torch.Tensor):
-        x, scale, scaled = ctx.saved_tensors
-        p = torch.bmm((grad + grad.mT).div_(x.shape[-1]), scaled)
-        g_scale = torch.linalg.vecdot(p, x) if ctx.needs_input_grad[2] \
-            else None
-        return p.mul_(scale.unsqueeze(-1)), None, g_scale
 
 
 class _ECAWeights(nn.Module):
@@ -236,5 +207,5 @@ class DropCov(GCP):
             keep = (torch.rand_like(omega) >= rho).to(omega.dtype)
             scale = weight * keep / (1 - rho).clamp_min(
                 torch.finfo(omega.dtype).eps)
-            cov = _ScaledCovariance.apply(feats, mean, scale)
+            cov = scaled_covariance(feats, mean, scale)
         return triu_vec(cov)

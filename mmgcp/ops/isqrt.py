@@ -37,7 +37,7 @@ def _unpack(upper: torch.Tensor, packed):
 
 
 def _iterate(cov: torch.Tensor, num_iter: int, keep: bool):
-    """The forward iterations. Returns ``(Y_N, trace, norm, packs)`` where
+    """The forward iterations. Returns ``(Y_N, norm, packs)`` where
     ``packs[k - 2]`` holds (Y_k, Z_k) for k = 2..N-1 when ``keep``, packed
     but for the last."""
     eye = _eye_like(cov)
@@ -62,7 +62,7 @@ def _iterate(cov: torch.Tensor, num_iter: int, keep: bool):
         if k < num_iter - 1:
             z = t if z is None else torch.bmm(t, z)
         y = torch.bmm(y, t)
-    return y, trace, norm, packs
+    return y, norm, packs
 
 
 def _batch_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -93,18 +93,18 @@ class _ISqrt(torch.autograd.Function):
     @staticmethod
     def forward(ctx, cov: torch.Tensor, num_iter: int) -> torch.Tensor:
         keep = ctx.needs_input_grad[0]
-        y, trace, norm, packs = _iterate(cov, num_iter, keep)
+        y, norm, packs = _iterate(cov, num_iter, keep)
         out = y.mul_(norm.sqrt()[:, None, None])
         ctx.num_iter, ctx.packs = num_iter, packs
-        ctx.save_for_backward(cov, trace, norm, out)
+        ctx.save_for_backward(cov, norm, out)
         return out
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor):
-        cov, trace, norm, out = ctx.saved_tensors
+        cov, norm, out = ctx.saved_tensors
         packs, ctx.packs = ctx.packs, None  # the only reference from here
         if packs is None:  # a second backward through a retained graph
-            packs = _iterate(cov, ctx.num_iter, True)[3]
+            packs = _iterate(cov, ctx.num_iter, True)[2]
         with no_autocast(grad):
             eye, upper = _eye_like(cov), _upper_mask(cov)
             # the recurrence is linear in the gradient: run it on grad and
@@ -147,7 +147,8 @@ class _ISqrt(torch.autograd.Function):
             g_a.mul_(norm.sqrt()[:, None, None])  # now dL/dA
             g_norm = _batch_dot(grad, out) / (2 * norm) \
                 - _batch_dot(g_a, cov) / norm.square()
-            g_norm = torch.where(trace > torch.finfo(cov.dtype).tiny, g_norm,
+            # the clamped (zero or negative) traces get no gradient
+            g_norm = torch.where(norm > torch.finfo(cov.dtype).tiny, g_norm,
                                  torch.zeros_like(g_norm))
             g_cov = g_a.div_(norm[:, None, None])
             g_cov.diagonal(dim1=-2, dim2=-1).add_(g_norm[:, None])
