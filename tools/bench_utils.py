@@ -9,7 +9,7 @@ from typing import Callable, Dict, List
 
 import torch
 
-__all__ = ['timed', 'median_time', 'interleaved_medians', 'peak_memory_of',
+__all__ = ['timed', 'interleaved_medians', 'peak_memory_of',
            'peak_memory_in_subprocess', 'machine']
 
 
@@ -25,13 +25,6 @@ def timed(fn: Callable[[], None], device: torch.device) -> float:
     fn()
     _sync(device)
     return time.perf_counter() - start
-
-
-def median_time(fn: Callable[[], None], device: torch.device,
-                repeats: int) -> float:
-    """Median wall time of ``fn`` in seconds, after one warm-up call."""
-    fn()
-    return statistics.median(timed(fn, device) for _ in range(repeats))
 
 
 def interleaved_medians(fns: Dict[str, Callable[[], None]],

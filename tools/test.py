@@ -19,7 +19,8 @@ from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers GCPResNet, safe checkpoint loading)
 from mmgcp.datasets import explain_annotation_errors
-from mmgcp.engine import distributed_session, load_run_config
+from mmgcp.engine import (distributed_session, drop_backbone_init,
+                          load_run_config)
 
 
 def parse_args():
@@ -47,9 +48,7 @@ def main():
     cfg = load_run_config(args.config, args.launcher, args.cfg_options,
                           args.work_dir)
     cfg.load_from = args.checkpoint
-    # the checkpoint replaces the backbone's pretrained init
-    if cfg.model.get('backbone', {}).get('init_cfg') is not None:
-        cfg.model.backbone.init_cfg = None
+    drop_backbone_init(cfg)
     if args.out is not None:
         if cfg.get('default_scope') != 'mmdet':
             raise ValueError('--out dumps detection results; for other tasks '

@@ -47,10 +47,6 @@ PRIMARY_METRICS = {'coco/bbox_mAP': ('box AP', 1.0),
                    'coco/segm_mAP': ('mask AP', 1.0),
                    'accuracy/top1': ('top-1', 100.0),
                    'mIoU': ('mIoU', 100.0)}
-INSTALL_HELP = ('the corruptions come from the imagecorruptions module: '
-                'pip install "mmgcp[robustness]" (imagecorruptions-imaug, '
-                'the maintained fork that works with numpy 2 and '
-                'scikit-image >= 0.21)')
 
 
 def resolve_corruptions(names: Sequence[str]) -> List[str]:
@@ -289,13 +285,11 @@ def run_corruption_benchmark(runner, test_dataloader: dict,
     Returns:
         dict: ``{"identity", "results"}`` as written to ``out``.
     """
-    try:
-        import imagecorruptions  # noqa: F401
-    except ImportError:
-        raise ImportError(INSTALL_HELP) from None
     from mmengine.runner import TestLoop
 
-    from ..datasets.corruptions import SeededCorrupt  # noqa: F401 (registry)
+    # registers SeededCorrupt; fail before any evaluation if it cannot run
+    from ..datasets.corruptions import load_corrupt
+    load_corrupt()
     identity = dict(identity or {})
     data = dict(identity=identity, results={})
     if osp.isfile(out):
@@ -346,7 +340,7 @@ def benchmark_checkpoint(cfg, checkpoint: str, corruptions: Sequence[str],
     from mmengine.model import is_model_wrapper
     from mmengine.runner import Runner
 
-    from ..engine import load_matching_checkpoint
+    from ..engine import drop_backbone_init, load_matching_checkpoint
     corruptions = resolve_corruptions(corruptions)
     severities = check_severities(severities)
     if not osp.isfile(checkpoint):
@@ -354,8 +348,7 @@ def benchmark_checkpoint(cfg, checkpoint: str, corruptions: Sequence[str],
                                 'exist')
     cfg = copy.deepcopy(cfg)
     cfg.load_from, cfg.resume = None, False
-    if cfg.model.get('backbone', {}).get('init_cfg') is not None:
-        cfg.model.backbone.init_cfg = None  # the checkpoint has it all
+    drop_backbone_init(cfg)
     if 'pipeline' not in cfg.test_dataloader.get('dataset', {}):
         raise ValueError(f'{config_name}: test_dataloader.dataset has no '
                          'pipeline to insert the corruption into')

@@ -13,10 +13,25 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmengine.registry import TRANSFORMS
 
-__all__ = ['SeededCorrupt']
+__all__ = ['SeededCorrupt', 'load_corrupt']
+
+INSTALL_HELP = ('the corruptions come from the imagecorruptions module: '
+                'pip install "mmgcp[robustness]" (imagecorruptions-imaug, '
+                'the maintained fork that works with numpy 2 and '
+                'scikit-image >= 0.21)')
 
 # corruptions that take their own seed instead of the global numpy RNG
 _OWN_SEED = ('impulse_noise', 'glass_blur')
+
+
+def load_corrupt():
+    """``imagecorruptions.corrupt``, or an ImportError saying what to
+    install."""
+    try:
+        from imagecorruptions import corrupt
+    except ImportError:
+        raise ImportError(INSTALL_HELP) from None
+    return corrupt
 
 
 @TRANSFORMS.register_module()
@@ -35,12 +50,7 @@ class SeededCorrupt(BaseTransform):
         self.corruption, self.severity, self.seed = corruption, severity, seed
 
     def transform(self, results: dict) -> dict:
-        try:
-            from imagecorruptions import corrupt
-        except ImportError:
-            raise ImportError(
-                'SeededCorrupt needs the imagecorruptions module: pip install '
-                '"mmgcp[robustness]" (imagecorruptions-imaug)') from None
+        corrupt = load_corrupt()
         key = f'{self.seed}/{results.get("img_path", "")}/' \
               f'{self.corruption}/{self.severity}'
         seed = zlib.crc32(key.encode())

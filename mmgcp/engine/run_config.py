@@ -5,7 +5,7 @@ from typing import Optional
 from mmengine.config import Config
 from mmengine.registry import MODELS, init_default_scope
 
-__all__ = ['load_run_config', 'build_model']
+__all__ = ['load_run_config', 'build_model', 'drop_backbone_init']
 
 
 def load_run_config(path: str, launcher: str = 'none',
@@ -34,3 +34,10 @@ def build_model(cfg: Config):
     model = MODELS.build(cfg.model)
     model.eval()
     return model
+
+
+def drop_backbone_init(cfg: Config) -> None:
+    """Skip the backbone's pretrained init: a whole-model checkpoint is
+    about to replace every weight (and its file may not be here)."""
+    if cfg.model.get('backbone', {}).get('init_cfg') is not None:
+        cfg.model.backbone.init_cfg = None
