@@ -17,8 +17,20 @@ from mmgcp.datasets import (SyntheticCocoSpec, SyntheticImagesSpec,  # noqa
 DEMO_CONFIG = osp.join(ROOT, 'configs', 'demo',
                        'mask_rcnn_r18_gcp_m_synthetic.py')
 PRETRAIN_DEMO_CONFIG = osp.join(ROOT, 'configs', 'pretrain', 'demo',
-                                'gcp_resnet18_isqrt_synthetic.py')
+                                'resnet18-isqrt-d64_synthetic-textures.py')
 TINY_SPEC = SyntheticCocoSpec(num_train=8, num_val=4, image_size=64, seed=1)
+
+
+@pytest.fixture(autouse=True)
+def _keep_default_scope():
+    """Leave mmengine's default registry scope as the test found it: a test
+    that builds a model in one toolbox's scope (mmdet, mmseg, mmpretrain)
+    must not change where the next test's registries look."""
+    from mmengine.registry import DefaultScope
+    saved = list(DefaultScope._instance_dict.items())
+    yield
+    DefaultScope._instance_dict.clear()
+    DefaultScope._instance_dict.update(saved)
 
 
 @pytest.fixture(scope='session')
@@ -56,24 +68,35 @@ default_hooks = dict(
 
 
 def tiny_pretrain_config(tmp_path, batch_size, max_epochs, extra=''):
-    """The demo pretraining config on 3 classes x 4 images of 32 px."""
-    folders = generate_synthetic_images(str(tmp_path / 'tex'),
-                                        SyntheticImagesSpec(
-                                            num_classes=3, train_per_class=4,
-                                            val_per_class=2, image_size=32))
+    """The demo pretraining config (d=16) on 3 classes x 4 images of
+    32 px."""
+    root = str(tmp_path / 'tex')
+    generate_synthetic_images(root, SyntheticImagesSpec(
+        num_classes=3, train_per_class=4, val_per_class=2, image_size=32))
     config = tmp_path / 'tiny_pretrain.py'
     config.write_text(f'''
 _base_ = {PRETRAIN_DEMO_CONFIG!r}
-model = dict(num_classes=3, dim=16)
-loader = dict(batch_size={batch_size}, num_workers=0, persistent_workers=False)
-train_dataloader = dict(loader, dataset=dict(data_root={folders["train"]!r}))
-val_dataloader = dict(loader, dataset=dict(data_root={folders["val"]!r}))
+model = dict(neck=dict(reduced_channels=16),
+             head=dict(num_classes=3, in_channels=136))
+data_preprocessor = dict(num_classes=3)
+train_dataloader = dict(batch_size={batch_size}, num_workers=0,
+                        dataset=dict(data_root={root!r}))
+val_dataloader = dict(batch_size={batch_size}, num_workers=0,
+                      dataset=dict(data_root={root!r}))
 test_dataloader = val_dataloader
 val_evaluator = dict(topk=(1, 2))
+test_evaluator = val_evaluator
 train_cfg = dict(max_epochs={max_epochs}, val_interval=1)
 {extra}
 ''')
     return config
+
+
+def build_config_model(path, options=None):
+    """The model of config ``path`` (``options``: ``--cfg-options``-style
+    overrides), built in the config's registry scope, in eval mode."""
+    from mmgcp.engine import build_model, load_run_config
+    return build_model(load_run_config(str(path), cfg_options=options))
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ import glob
 import os.path as osp
 import textwrap
 
-from conftest import ROOT, run_tool, venv_python
+from conftest import (ROOT, run_tool, tiny_pretrain_config, venv_python,
+                      write_tiny_config)
 
 OPENMMLAB = ('mmcv', 'mmdet', 'mmengine', 'mmseg', 'mmpretrain')
 
@@ -28,6 +29,12 @@ def test_ops_source_imports_no_openmmlab():
 
 
 def test_models_never_import_pretraining_or_tools():
+    # the detection side must work without mmpretrain
+    assert not [(p, m) for p, m in imported_modules('mmgcp/models')
+                if m.split('.')[0] == 'mmpretrain']
+    # and pretraining without mmdet
+    assert not [(p, m) for p, m in imported_modules('mmgcp/pretrain')
+                if m.split('.')[0] == 'mmdet' or m.startswith('mmgcp.models')]
     bad = [(p, m) for p, m in imported_modules('mmgcp/models')
            if m.startswith(('mmgcp.pretrain', 'tools'))]
     assert not bad
@@ -38,7 +45,7 @@ def test_models_never_import_pretraining_or_tools():
 def test_ops_import_without_openmmlab(tmp_path):
     code = textwrap.dedent('''
         import sys
-        for name in ('mmcv', 'mmdet', 'mmengine', 'mmseg'):
+        for name in ('mmcv', 'mmdet', 'mmengine', 'mmseg', 'mmpretrain'):
             sys.modules[name] = None  # any import of them now fails
         import torch
         import mmgcp
@@ -103,3 +110,49 @@ def test_registered_in_mmseg_when_installed():
     assert MODELS.get('GCPResNet') is GCPResNet
     assert DATASETS.get('CheckedSegDataset') is not None
     assert TRANSFORMS.get('CheckSegLabels') is not None
+
+
+def without(package, code):
+    """Python code that runs ``code`` as if ``package`` were not
+    installed."""
+    return (f'import sys\nsys.modules[{package!r}] = None\n' +
+            textwrap.dedent(code))
+
+
+def test_pretraining_runs_without_mmdet(tmp_path):
+    config = tiny_pretrain_config(tmp_path, 4, 1)
+    code = without('mmdet', f'''
+        import runpy
+        import mmgcp
+        from mmpretrain.registry import MODELS, PARAM_SCHEDULERS
+        assert MODELS.get('GCPNeck') is mmgcp.pretrain.GCPNeck
+        assert PARAM_SCHEDULERS.get('GCPEpochLR') is not None
+        assert not hasattr(mmgcp, 'models')
+        sys.argv = ['train.py', {str(config)!r}, '--work-dir',
+                    {str(tmp_path / 'work')!r}]
+        runpy.run_path('tools/train.py', run_name='__main__')
+        assert 'mmdet' not in sys.modules or sys.modules['mmdet'] is None
+        print('trained without mmdet')
+    ''')
+    out = run_tool([venv_python(), '-c', code]).stdout
+    assert 'Epoch(train) [1]' in out and 'accuracy/top1' in out
+    assert out.strip().endswith('trained without mmdet')
+
+
+def test_detection_trains_without_mmpretrain(tmp_path, synthetic_coco):
+    config = write_tiny_config(tmp_path, synthetic_coco[0], max_iters=1,
+                               ckpt_interval=1)
+    code = without('mmpretrain', f'''
+        import runpy
+        import mmgcp
+        from mmdet.registry import MODELS
+        assert MODELS.get('GCPResNet') is mmgcp.models.GCPResNet
+        assert not hasattr(mmgcp, 'pretrain')
+        sys.argv = ['train.py', {config!r}, '--work-dir',
+                    {str(tmp_path / 'work')!r}]
+        runpy.run_path('tools/train.py', run_name='__main__')
+        print('trained without mmpretrain')
+    ''')
+    out = run_tool([venv_python(), '-c', code]).stdout
+    assert 'Iter(train) [1/1]' in out and 'coco/bbox_mAP' in out
+    assert out.strip().endswith('trained without mmpretrain')

@@ -10,7 +10,7 @@
 Exits non-zero if the box mAP does not clear the bar that shows real
 learning. ``--from-scratch`` skips step 1 (random backbone init).
 
-    python tools/demo.py [--work-dir work_dirs/demo] [--resume]
+    python tools/demo.py [--work-dir work_dirs/demo] [--resume] [--seed 0]
 """
 import argparse
 import os.path as osp
@@ -21,6 +21,7 @@ from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401
 from mmgcp.datasets import SyntheticCocoSpec, generate_synthetic_coco
+from mmgcp.engine import set_data_root
 from mmgcp.evaluation import format_coco_table
 from pretrain_demo import run_pretrain_demo
 
@@ -39,6 +40,9 @@ def parse_args():
                         help='continue from the last checkpoints in work-dir')
     parser.add_argument('--from-scratch', action='store_true',
                         help='no GCP pretraining: random backbone init')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seed of both trainings (the data stay the '
+                        'same)')
     return parser.parse_args()
 
 
@@ -53,7 +57,7 @@ def main():
         backbone = run_pretrain_demo(
             osp.join(args.work_dir, 'pretrain'),
             osp.join(osp.dirname(args.data_root), 'synthetic_textures'),
-            args.resume)
+            args.resume, args.seed)
         cfg.model.backbone.init_cfg = dict(type='Pretrained',
                                            checkpoint=backbone)
     spec = SyntheticCocoSpec(image_size=cfg.image_size)
@@ -61,14 +65,12 @@ def main():
           f'({spec.num_train} train / {spec.num_val} val images, '
           f'{spec.image_size} px)', flush=True)
     anns = generate_synthetic_coco(args.data_root, spec)
-    data_root = args.data_root.rstrip('/') + '/'
-    for loader in (cfg.train_dataloader, cfg.val_dataloader,
-                   cfg.test_dataloader):
-        loader.dataset.data_root = data_root
+    set_data_root(cfg, args.data_root.rstrip('/') + '/')
     cfg.val_evaluator.ann_file = anns['val']
     cfg.test_evaluator.ann_file = anns['val']
     cfg.work_dir = osp.join(args.work_dir, 'detection')
     cfg.resume = args.resume
+    cfg.randomness.seed = args.seed
     print(f'[demo] Mask R-CNN: {cfg.max_iters} iterations, batch '
           f'{cfg.batch_size}; logs and checkpoints in {cfg.work_dir}',
           flush=True)

@@ -1,11 +1,11 @@
 """The embedded pretraining job, no downloads needed.
 
 Generates the synthetic texture set, pretrains an iSQRT-COV ResNet-18 on it
-on CPU with mmengine's Runner, reports top-1/top-5 and exports the backbone
+on CPU with mmpretrain's classifier on mmengine's Runner, reports top-1/top-5 and exports the backbone
 for ``GCPResNet`` (what the detection configs load).
 
     python tools/pretrain_demo.py [--work-dir work_dirs/pretrain_demo]
-        [--resume]
+        [--resume] [--seed 0]
 """
 import argparse
 import glob
@@ -17,16 +17,20 @@ from mmengine.runner import Runner
 
 import mmgcp.pretrain  # noqa: F401
 from mmgcp.datasets import SyntheticImagesSpec, generate_synthetic_images
+from mmgcp.engine import set_data_root
 from mmgcp.pretrain import export_backbone
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = osp.join(ROOT, 'configs', 'pretrain', 'demo',
-                  'gcp_resnet18_isqrt_synthetic.py')
+                  'resnet18-isqrt-d64_synthetic-textures.py')
 
 
 def run_pretrain_demo(work_dir: str, data_root: str,
-                      resume: bool = False) -> str:
+                      resume: bool = False, seed: int = 0) -> str:
     """Pretrain on the synthetic textures and export the backbone.
+
+    ``seed`` seeds the run (weights, sampling, augmentation); the data are
+    the same for every seed.
 
     Returns:
         str: the exported backbone file (reused if a previous run finished).
@@ -38,15 +42,14 @@ def run_pretrain_demo(work_dir: str, data_root: str,
     start = time.time()
     cfg = Config.fromfile(CONFIG)
     spec = SyntheticImagesSpec(num_classes=cfg.num_classes)
-    folders = generate_synthetic_images(data_root, spec)
+    generate_synthetic_images(data_root, spec)
     print(f'[pretrain] {spec.num_classes} texture classes, '
           f'{spec.train_per_class} train / {spec.val_per_class} val images '
           f'each, in {data_root}', flush=True)
-    cfg.train_dataloader.dataset.data_root = folders['train']
-    cfg.val_dataloader.dataset.data_root = folders['val']
-    cfg.test_dataloader.dataset.data_root = folders['val']
+    set_data_root(cfg, data_root)
     cfg.work_dir = work_dir
     cfg.resume = resume
+    cfg.randomness.seed = seed
     runner = Runner.from_cfg(cfg)
     runner.train()
     hub = runner.message_hub
@@ -70,8 +73,9 @@ def main():
     parser.add_argument('--data-root',
                         default=osp.join(ROOT, 'data', 'synthetic_textures'))
     parser.add_argument('--resume', action='store_true')
+    parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args()
-    run_pretrain_demo(args.work_dir, args.data_root, args.resume)
+    run_pretrain_demo(args.work_dir, args.data_root, args.resume, args.seed)
 
 
 if __name__ == '__main__':

@@ -7,7 +7,7 @@ severities and writes, to the work dir:
 
 - ``convergence.png``: training loss and val top-1 against iteration;
 - ``landscape.png``: min-max bands of the loss and gradient change along
-  the gradient (REFERENCE section 7);
+  the gradient (Santurkar et al., NeurIPS 2018);
 - ``robustness.png``: top-1 per corruption and against severity;
 - ``summary.md``: the tables behind the plots.
 
@@ -27,13 +27,13 @@ import time
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-import mmgcp  # noqa: F401  (registers the hook)
-import mmgcp.pretrain  # noqa: F401  (registers the classifier)
+import mmgcp  # noqa: F401  (registers the hook and the GCP neck)
 from mmgcp.analysis import (curves_table, landscape_table, load_curves,
                             load_landscape, plot_curves, plot_landscape)
 from mmgcp.analysis.robustness import (benchmark_checkpoint,
                                        plot_robustness, robustness_table)
 from mmgcp.datasets import SyntheticImagesSpec, generate_synthetic_images
+from mmgcp.engine import set_data_root
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 RUNS = (('GAP', 'resnet18_gap_textures.py'),
@@ -41,12 +41,10 @@ RUNS = (('GAP', 'resnet18_gap_textures.py'),
 CURVE_KEYS = ('loss', 'accuracy/top1')
 
 
-def study_config(name: str, label: str, folders: dict, work_dir: str,
+def study_config(name: str, label: str, data_root: str, work_dir: str,
                  args) -> Config:
     cfg = Config.fromfile(osp.join(ROOT, 'configs', 'study', name))
-    cfg.train_dataloader.dataset.data_root = folders['train']
-    cfg.val_dataloader.dataset.data_root = folders['val']
-    cfg.test_dataloader.dataset.data_root = folders['val']
+    set_data_root(cfg, data_root)
     cfg.work_dir = work_dir
     if args.epochs is not None:
         cfg.train_cfg.max_epochs = args.epochs
@@ -98,7 +96,7 @@ def main():
     spec = SyntheticImagesSpec(num_classes=10,
                                train_per_class=args.train_per_class,
                                val_per_class=args.val_per_class)
-    folders = generate_synthetic_images(args.data_root, spec)
+    generate_synthetic_images(args.data_root, spec)
     print(f'[study] {spec.num_classes} texture classes, '
           f'{spec.train_per_class} train / {spec.val_per_class} val images '
           f'each ({spec.image_size} px) in {args.data_root}', flush=True)
@@ -106,7 +104,7 @@ def main():
     results, curves, landscapes = {}, {}, {}
     for label, name in RUNS:
         work_dir = osp.join(args.work_dir, name[:-3])
-        cfg = study_config(name, label, folders, work_dir, args)
+        cfg = study_config(name, label, args.data_root, work_dir, args)
         checkpoint = train(cfg, label)
         curves[label] = load_curves(work_dir)
         landscapes[label] = load_landscape(

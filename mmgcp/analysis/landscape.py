@@ -3,12 +3,13 @@
 The network is split after its stem: ``y`` is the stem output and
 ``g = dL/dy``. For step sizes ``eta`` in ``[a, b]`` we record the loss
 ``L(y + eta * g)`` and the gradient change ``||dL/dy(y + eta * g) - g||_2``
-(REFERENCE section 7). A narrow min-max band over ``eta`` means a smoother,
+(Santurkar et al., "How Does Batch Normalization Help Optimization?",
+NeurIPS 2018). A narrow min-max band over ``eta`` means a smoother,
 more predictive landscape; the GCP papers report narrower bands for GCP
 than for GAP networks.
 
 Works on any mmengine ``BaseModel`` whose ``loss`` mode returns a loss dict
-(``GCPClassifier``, mmdet detectors, mmseg segmentors). The measurement
+(mmpretrain classifiers, mmdet detectors, mmseg segmentors). The measurement
 leaves the model as it found it: parameters' ``.grad`` are not touched,
 buffers (BN running statistics) are restored, and the RNG is forked and
 re-seeded for every step so samplers and dropout draw the same numbers at
@@ -47,9 +48,9 @@ def find_split_module(model: nn.Module,
     Args:
         model: the whole network.
         name: a dotted module name (e.g. ``backbone.maxpool``); default: the
-            first module called ``maxpool`` (ResNet's stem ends there, in
-            ``GCPClassifier`` as ``maxpool`` and in detectors and segmentors
-            as ``backbone.maxpool``).
+            first module called ``maxpool`` (ResNet's stem ends there:
+            ``backbone.maxpool`` in classifiers, detectors and
+            segmentors).
     """
     modules = dict(model.named_modules())
     if name is not None:

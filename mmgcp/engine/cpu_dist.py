@@ -6,6 +6,8 @@ it initialises the process group and wraps the model in DDP with
 """
 import contextlib
 import gc
+import os
+import subprocess
 from typing import Iterator
 
 import torch
@@ -25,6 +27,22 @@ class CPUDistributedDataParallel(MMDistributedDataParallel):
         super().__init__(module=module, device_ids=None, **kwargs)
 
 
+def _slurm_environment() -> None:
+    """RANK, WORLD_SIZE, LOCAL_RANK and the master's address from Slurm's
+    variables, as mmengine's Slurm launcher sets them (it then selects a
+    CUDA device, which a CPU task has not)."""
+    proc_id = os.environ['SLURM_PROCID']
+    os.environ['RANK'] = proc_id
+    os.environ['WORLD_SIZE'] = os.environ['SLURM_NTASKS']
+    os.environ['LOCAL_RANK'] = os.environ.get('SLURM_LOCALID', proc_id)
+    os.environ.setdefault('MASTER_PORT', '29500')
+    if 'MASTER_ADDR' not in os.environ:
+        nodes = os.environ['SLURM_NODELIST']
+        os.environ['MASTER_ADDR'] = subprocess.check_output(
+            ['scontrol', 'show', 'hostname', nodes],
+            text=True).split()[0]
+
+
 def prepare_cpu_distributed(cfg) -> bool:
     """Set up gloo + CPU DDP when launched distributed without CUDA.
 
@@ -37,6 +55,8 @@ def prepare_cpu_distributed(cfg) -> bool:
     if cfg.get('launcher', 'none') == 'none' or torch.cuda.is_available():
         return False
     if not dist.is_initialized():
+        if cfg.launcher == 'slurm':
+            _slurm_environment()
         dist.init_process_group(backend='gloo')
     cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = \
         'gloo'

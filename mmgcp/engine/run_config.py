@@ -5,7 +5,8 @@ from typing import Optional
 from mmengine.config import Config
 from mmengine.registry import MODELS, init_default_scope
 
-__all__ = ['load_run_config', 'build_model', 'drop_backbone_init']
+__all__ = ['load_run_config', 'build_model', 'drop_backbone_init',
+           'set_data_root']
 
 
 def load_run_config(path: str, launcher: str = 'none',
@@ -41,3 +42,13 @@ def drop_backbone_init(cfg: Config) -> None:
     about to replace every weight (and its file may not be here)."""
     if cfg.model.get('backbone', {}).get('init_cfg') is not None:
         cfg.model.backbone.init_cfg = None
+
+
+def set_data_root(cfg: Config, data_root: str) -> None:
+    """Point the train, val and test datasets (inside any dataset
+    wrappers) at ``data_root``."""
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[name].dataset
+        while 'dataset' in dataset:
+            dataset = dataset.dataset
+        dataset.data_root = data_root

@@ -10,7 +10,7 @@ from torch import nn
 __all__ = ['HEAD_KEY_PREFIXES', 'MISSING_CHECKPOINT_HELP',
            'extract_backbone_state', 'load_backbone_checkpoint']
 
-# Classifier-head parameters of the released GCP models (REFERENCE section 6):
+# Classifier-head parameters of the released GCP models:
 # reduction conv/BN, FC, DropCov's ECA conv, and the fast-MPN-COV names.
 HEAD_KEY_PREFIXES = ('fc.', 'layer_reduce.', 'layer_reduce_bn.',
                      'layer_reduce_relu.', 'Layer_Reduce', 'eca_layer.',
@@ -21,10 +21,10 @@ MISSING_CHECKPOINT_HELP = (
     '  * converting a released checkpoint:\n'
     '      python tools/convert_official.py SRC.pth.tar OUT.pth\n'
     '  * or pretraining one:\n'
-    '      tools/dist_pretrain.sh configs/pretrain/<config>.py 8 && '
-    'python tools/export_backbone.py CKPT OUT\n'
+    '      tools/dist_train.sh configs/pretrain/<config>.py 8\n'
     'then point the config at it (--cfg-options '
-    'model.backbone.init_cfg.checkpoint=OUT.pth), or set '
+    'model.backbone.init_cfg.checkpoint=OUT.pth; for a whole classifier '
+    "checkpoint add model.backbone.init_cfg.prefix=backbone.), or set "
     'model.backbone.init_cfg=None to train from scratch.')
 
 
@@ -107,6 +107,10 @@ def load_backbone_checkpoint(module: nn.Module, filename: str,
             problems.append(f'missing backbone keys: {_format_keys(missing)}')
         if unexpected:
             problems.append(f'unexpected keys: {_format_keys(unexpected)}')
+        if not prefix and any(k.startswith('backbone.') for k in state):
+            problems.append("its keys start with 'backbone.': a whole-model "
+                            "checkpoint, load it with prefix='backbone.' in "
+                            'the init_cfg')
         raise KeyError(f'{filename} does not match {type(module).__name__} '
                        f'(depth mismatch, or not a ResNet classifier '
                        f'checkpoint?); ' + '; '.join(problems))

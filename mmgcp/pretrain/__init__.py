@@ -1,23 +1,23 @@
-"""ImageNet pretraining of GCP classifiers, checkpoint import and export.
+"""ImageNet pretraining of GCP classifiers on mmpretrain, release import and
+backbone export.
 
-Registers the classifier, data pipeline, metric and LR schedules in
-mmengine's root registries, so pretraining configs run on mmengine's Runner
-(``tools/train.py``, ``tools/dist_pretrain.sh``).
+A GCP classifier is mmpretrain's ``ImageClassifier`` with a ResNet backbone
+whose stage 4 runs at stride 1, the :class:`GCPNeck` and a
+``LinearClsHead``; data, transforms, metric and loops are mmpretrain's and
+mmengine's. Importing this package registers, in mmpretrain's registries,
+``GCPNeck`` (``MODELS``) and the papers' ``GCPEpochLR``
+(``PARAM_SCHEDULERS``). It needs mmpretrain, not mmdet.
 """
-from .checkpoints import (KNOWN_LAYOUTS, convert_official, detect_layout,
-                          export_backbone, infer_architecture)
-from .classifier import REPRESENTATIONS, TRUNK_PREFIXES, GCPClassifier
-from .data import (ImageFolderDataset, LoadImage, PackClsInputs,
-                   RandomResizedCrop, ResizeShortSide)
-from .metric import TopKAccuracy
-from .model_zoo import (MODEL_ZOO, DownloadError, ZooEntry,
+from .checkpoints import (KNOWN_LAYOUTS, TRUNK_KEYS, CheckpointLayoutError,
+                          convert_official, detect_layout, export_backbone,
+                          infer_architecture)
+from .model_zoo import (MODEL_ZOO, DownloadError, ZooEntry, config_name,
                         download_checkpoint, zoo_entry, zoo_markdown)
+from .necks import GCPNeck
 from .schedules import SCHEDULES, GCPEpochLR, schedule_lr
 
-__all__ = ['GCPClassifier', 'REPRESENTATIONS', 'TRUNK_PREFIXES',
-           'KNOWN_LAYOUTS', 'convert_official', 'detect_layout',
-           'export_backbone', 'infer_architecture', 'SCHEDULES', 'GCPEpochLR',
-           'schedule_lr', 'ImageFolderDataset', 'LoadImage', 'PackClsInputs',
-           'RandomResizedCrop', 'ResizeShortSide', 'TopKAccuracy', 'MODEL_ZOO',
-           'ZooEntry', 'zoo_entry', 'zoo_markdown', 'download_checkpoint',
-           'DownloadError']
+__all__ = ['GCPNeck', 'KNOWN_LAYOUTS', 'TRUNK_KEYS', 'CheckpointLayoutError',
+           'convert_official', 'detect_layout', 'export_backbone',
+           'infer_architecture', 'SCHEDULES', 'GCPEpochLR', 'schedule_lr',
+           'MODEL_ZOO', 'ZooEntry', 'config_name', 'zoo_entry',
+           'zoo_markdown', 'download_checkpoint', 'DownloadError']

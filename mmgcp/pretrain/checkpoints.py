@@ -1,18 +1,23 @@
 """Import of the officially released GCP checkpoints, and backbone export.
 
-Released layouts (REFERENCE section 6) are recognised by their keys:
+Released layouts are recognised by their keys:
 
-- ``gcp_optimization``: GCP_Optimization / DropCov, a dict with
-  ``state_dict`` whose keys carry DataParallel's ``module.`` prefix;
-  torchvision backbone names, ``layer_reduce``/``layer_reduce_bn``/``fc``
-  head (the landscape code spells ``Layer_Reduce``), DropCov adds
-  ``eca_layer.conv.weight``.
+- ``gcp_optimization``: GCP_Optimization (CVPR 2020) and DropCov (NeurIPS
+  2022), a dict with ``state_dict`` whose keys carry DataParallel's
+  ``module.`` prefix; torchvision backbone names, a ``layer_reduce`` /
+  ``layer_reduce_bn`` / ``fc`` head (the landscape code spells
+  ``Layer_Reduce``), DropCov adds ``eca_layer.conv.weight``.
 - ``fast_mpn_cov_zoo``: the fast-MPN-COV model zoo, the same names as a plain
-  state dict without prefix.
+  state dict without prefix (mmgcp 0.1 classifier checkpoints share it).
 - ``fast_mpn_cov_train``: fast-MPN-COV training checkpoints,
   ``features.module.{0,1,4,5,6,7}`` = conv1, bn1, layer1..4,
   ``representation.conv_dr_block.{0,1}`` = reduction conv/BN,
   ``classifier.*`` = fc.
+
+They convert to the keys of mmgcp's pretraining configs, mmpretrain's
+``ImageClassifier`` with a ResNet ``backbone``, a :class:`GCPNeck` ``neck``
+and a ``LinearClsHead`` ``head`` (GAP releases: mmpretrain's plain ResNet
+classifier).
 """
 import hashlib
 import os
@@ -25,18 +30,26 @@ from typing import Dict, List, Optional, Tuple
 import torch
 
 from ..engine import safe_torch_load
-from .classifier import TRUNK_PREFIXES
-from .model_zoo import zoo_entry
+from .model_zoo import config_name, config_options, zoo_entry
 
-__all__ = ['KNOWN_LAYOUTS', 'CheckpointLayoutError', 'detect_layout',
-           'convert_official',
-           'infer_architecture', 'export_backbone', 'load_classifier_state']
+__all__ = ['KNOWN_LAYOUTS', 'TRUNK_KEYS', 'CheckpointLayoutError',
+           'detect_layout', 'convert_official', 'infer_architecture',
+           'export_backbone', 'load_classifier_state']
 
 KNOWN_LAYOUTS = ('gcp_optimization', 'fast_mpn_cov_zoo',
                  'fast_mpn_cov_train')
+# the ResNet trunk, the same names in torchvision, mmdet and mmpretrain
+TRUNK_KEYS = ('conv1.', 'bn1.', 'layer1.', 'layer2.', 'layer3.', 'layer4.')
 _TRAIN_FEATURES = {'0': 'conv1', '1': 'bn1', '4': 'layer1', '5': 'layer2',
                    '6': 'layer3', '7': 'layer4'}
 _TRAIN_REDUCTION = {'0': 'layer_reduce', '1': 'layer_reduce_bn'}
+# released name prefix -> classifier key prefix
+_TO_CLASSIFIER = tuple((k, 'backbone.' + k) for k in TRUNK_KEYS) + (
+    ('layer_reduce_bn.', 'neck.layer_reduce_bn.'),
+    ('layer_reduce.', 'neck.layer_reduce.'),
+    ('eca_layer.', 'neck.pooling.eca_layer.'),
+    ('fc.', 'head.fc.'),
+)
 
 
 class CheckpointLayoutError(ValueError):
@@ -64,15 +77,21 @@ def detect_layout(checkpoint: object, filename: str = '<checkpoint>'
         return 'gcp_optimization', state
     if any(k.startswith('layer1.') for k in keys) and 'conv1.weight' in keys:
         return 'fast_mpn_cov_zoo', state
+    hint = ''
+    if any(k.startswith('backbone.layer1.') for k in keys):
+        hint = ('; it already has mmgcp classifier keys (backbone.*): load '
+                'it with a pretraining config, or export its backbone with '
+                'tools/export_backbone.py')
     raise CheckpointLayoutError(
         f'{filename}: unknown checkpoint layout (first keys: '
         f'{", ".join(keys[:5]) or "none"}); known layouts: '
-        f'{", ".join(KNOWN_LAYOUTS)}')
+        f'{", ".join(KNOWN_LAYOUTS)}{hint}')
 
 
-def _rename(layout: str, state: Dict[str, torch.Tensor]
-            ) -> Tuple[Dict[str, torch.Tensor], List[str]]:
-    """Keys in mmgcp's classifier names, and a list of renames made."""
+def _released_names(layout: str, state: Dict[str, torch.Tensor]
+                    ) -> Tuple[Dict[str, torch.Tensor], List[str]]:
+    """Keys in the released models' own names (``conv1``, ``layer_reduce``,
+    ``fc`` ...), and a list of the renames made."""
     out, renames = {}, []
     for key, value in state.items():
         new = key
@@ -91,18 +110,26 @@ def _rename(layout: str, state: Dict[str, torch.Tensor]
                 new = 'fc.' + key[len('classifier.'):]
             elif key.startswith('module.'):
                 new = key[len('module.'):]
-        if new != key and layout != 'gcp_optimization':
-            renames.append(f'{key} -> {new}')
+            if new != key:
+                renames.append(f'{key} -> {new}')
         out[new] = value
     return out, renames
 
 
+def _classifier_key(name: str) -> Optional[str]:
+    for old, new in _TO_CLASSIFIER:
+        if name.startswith(old):
+            return new + name[len(old):]
+    return None
+
+
 def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
-    """depth, head and d of a classifier state dict in mmgcp's names."""
-    blocks = {stage: len({k.split('.')[1] for k in state
-                          if k.startswith(f'layer{stage}.')})
+    """depth, pooling, reduced channels d and classes of a classifier state
+    dict in mmgcp's keys (``backbone.``, ``neck.``, ``head.``)."""
+    blocks = {stage: len({k.split('.')[2] for k in state
+                          if k.startswith(f'backbone.layer{stage}.')})
               for stage in (1, 2, 3, 4)}
-    bottleneck = 'layer1.0.conv3.weight' in state
+    bottleneck = 'backbone.layer1.0.conv3.weight' in state
     depths = {(False, (2, 2, 2, 2)): 18, (False, (3, 4, 6, 3)): 34,
               (True, (3, 4, 6, 3)): 50, (True, (3, 4, 23, 3)): 101}
     key = (bottleneck, tuple(blocks[s] for s in (1, 2, 3, 4)))
@@ -111,39 +138,46 @@ def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
             f'not a ResNet-18/34/50/101 (blocks per stage {key[1]}, '
             f'bottleneck {bottleneck})')
     arch = dict(depth=depths[key])
-    if 'layer_reduce.weight' in state:
-        arch['dim'] = state['layer_reduce.weight'].shape[0]
-        arch['head'] = 'dropcov' if 'eca_layer.conv.weight' in state \
-            else 'isqrt'
+    if 'neck.layer_reduce.weight' in state:
+        arch['reduced_channels'] = state['neck.layer_reduce.weight'].shape[0]
+        arch['pooling'] = 'dropcov' if \
+            'neck.pooling.eca_layer.conv.weight' in state else 'isqrt'
     else:
-        arch['head'] = 'gap'
-    if 'fc.weight' in state:
-        arch['num_classes'] = state['fc.weight'].shape[0]
+        arch['pooling'] = 'gap'
+    if 'head.fc.weight' in state:
+        arch['num_classes'] = state['head.fc.weight'].shape[0]
     return arch
 
 
 def convert_official(checkpoint: object, filename: str = '<checkpoint>',
                      zoo_name: Optional[str] = None) -> Tuple[dict, List[str]]:
-    """Convert a loaded released checkpoint to mmgcp's classifier layout.
+    """Convert a loaded released checkpoint to mmgcp's classifier keys.
 
     Args:
         checkpoint: the loaded file.
         filename: its name, for messages and metadata.
         zoo_name: the model-zoo entry it is; its metadata (top-1, source)
-            goes into ``meta`` and its depth/head/d must match the file.
+            goes into ``meta`` and its depth/pooling/d must match the file.
 
     Returns:
         (checkpoint dict with ``meta`` and ``state_dict``, report lines)
     """
     layout, raw = detect_layout(checkpoint, filename)
-    state, renames = _rename(layout, raw)
+    released, renames = _released_names(layout, raw)
+    state, dropped = {}, []
+    for key, value in released.items():
+        new = _classifier_key(key)
+        if new is None:
+            dropped.append(key)
+        else:
+            state[new] = value
     arch = infer_architecture(state)
     zoo = {}
     if zoo_name is not None:
         entry = zoo_entry(zoo_name)
-        expected = dict(depth=entry.depth, head=entry.head)
-        if entry.dim is not None:
-            expected['dim'] = entry.dim
+        expected = dict(depth=entry.depth, pooling=entry.pooling)
+        if entry.reduced_channels is not None:
+            expected['reduced_channels'] = entry.reduced_channels
         wrong = {k: (v, arch.get(k)) for k, v in expected.items()
                  if arch.get(k) != v}
         if wrong:
@@ -153,23 +187,32 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>',
                     for k, (want, got) in wrong.items()))
         zoo = dict(zoo_name=entry.name, top1=entry.top1, top5=entry.top5,
                    schedule=entry.schedule, source_page=entry.page)
-    dropped = sorted(k for k in state if not k.startswith(
-        TRUNK_PREFIXES + ('layer_reduce', 'eca_layer.', 'fc.')))
-    for key in dropped:
-        state.pop(key)
+    config = config_name(arch['depth'], arch['pooling'],
+                         arch.get('reduced_channels'),
+                         zoo.get('schedule', 'LRnorm'))
+    options = config_options(arch.get('reduced_channels'),
+                             arch.get('num_classes', 1000))
     report = [f'layout: {layout}', f'architecture: {arch}']
     if layout == 'gcp_optimization':
         report.append(f'renamed: stripped "module." from {len(raw)} keys')
     report += [f'renamed: {r}' for r in renames]
-    report += [f'dropped: {k}' for k in dropped]
-    meta = dict(source=osp.basename(filename), layout=layout, **arch, **zoo)
+    report.append(f'renamed: {len(state)} keys to the classifier\'s '
+                  'backbone./neck./head. names')
+    report += [f'dropped: {k}' for k in sorted(dropped)]
+    report.append(f'config: {config}' if config else
+                  'config: none of configs/pretrain has this architecture')
+    if config and options:
+        report.append('config options: ' + ' '.join(
+            f'{k}={v}' for k, v in options.items()))
+    meta = dict(source=osp.basename(filename), layout=layout, config=config,
+                config_options=options, **arch, **zoo)
     return dict(meta=meta, state_dict=state), report
 
 
 def load_classifier_state(filename: str) -> Tuple[Dict[str, torch.Tensor],
                                                   dict]:
     """(state dict, meta) of an mmgcp classifier checkpoint (a training
-    checkpoint from the Runner or a converted release)."""
+    checkpoint of a pretraining config, or a converted release)."""
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} does not exist')
     checkpoint = safe_torch_load(filename, map_location='cpu')
@@ -179,37 +222,26 @@ def load_classifier_state(filename: str) -> Tuple[Dict[str, torch.Tensor],
             f'{filename}: expected a dict with a "state_dict"; for a '
             'released checkpoint run tools/convert_official.py first')
     state = _tensor_items(checkpoint['state_dict'])
-    if not any(k.startswith('layer4.') for k in state):
-        raise CheckpointLayoutError(f'{filename}: no ResNet keys (layer4.*)')
+    if not any(k.startswith('backbone.layer4.') for k in state):
+        hint = ' (a released or mmgcp 0.1 checkpoint: convert it with ' \
+            'tools/convert_official.py)' if 'layer4.0.conv1.weight' in \
+            state else ''
+        raise CheckpointLayoutError(
+            f'{filename}: no ResNet classifier keys (backbone.layer4.*)'
+            f'{hint}')
     return state, dict(checkpoint.get('meta') or {})
 
 
-def export_backbone(src: str, out: str) -> str:
-    """Write the backbone of a classifier checkpoint for ``GCPResNet``.
-
-    The file holds ``meta`` and ``state_dict`` (trunk keys only, no prefix)
-    and is named ``<out stem>-<sha256[:8]>.pth`` (mmdet's publish
-    convention). It is written to a temporary file and moved into place, so
-    a failure never leaves a partial file.
-
-    Returns:
-        str: the final path.
-    """
-    state, meta = load_classifier_state(src)
-    arch = infer_architecture(state)
-    backbone = {k: v for k, v in state.items() if k.startswith(TRUNK_PREFIXES)}
-    meta = dict(source=osp.basename(src), depth=arch['depth'],
-                pretrain_head=arch['head'],
-                pretrain_dim=arch.get('dim'),
-                note='GCPResNet backbone weights; load with '
-                "init_cfg=dict(type='Pretrained', checkpoint=...)")
+def _save_with_hash(obj: dict, out: str) -> str:
+    """``torch.save`` to ``<out stem>-<sha256[:8]>.pth`` via a temporary
+    file, so a failure never leaves a partial file."""
     stem = out[:-len('.pth')] if out.endswith('.pth') else out
     directory = osp.dirname(osp.abspath(stem))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix='.pth', dir=directory)
     os.close(fd)
     try:
-        torch.save(dict(meta=meta, state_dict=backbone), tmp)
+        torch.save(obj, tmp)
         sha = hashlib.sha256()
         with open(tmp, 'rb') as f:
             for chunk in iter(lambda: f.read(1 << 20), b''):
@@ -220,3 +252,26 @@ def export_backbone(src: str, out: str) -> str:
         if osp.exists(tmp):
             os.remove(tmp)
     return final
+
+
+def export_backbone(src: str, out: str) -> str:
+    """Write the backbone of a classifier checkpoint for ``GCPResNet``.
+
+    The file holds ``meta`` and ``state_dict`` (trunk keys only, no prefix)
+    and is named ``<out stem>-<sha256[:8]>.pth`` (mmdet's publish
+    convention). (``GCPResNet`` also loads a whole classifier checkpoint
+    directly with ``prefix='backbone.'`` in its ``init_cfg``.)
+
+    Returns:
+        str: the final path.
+    """
+    state, meta = load_classifier_state(src)
+    arch = infer_architecture(state)
+    backbone = {k[len('backbone.'):]: v for k, v in state.items()
+                if k.startswith('backbone.')}
+    meta = dict(source=osp.basename(src), depth=arch['depth'],
+                pretrain_pooling=arch['pooling'],
+                pretrain_reduced_channels=arch.get('reduced_channels'),
+                note='GCPResNet backbone weights; load with '
+                "init_cfg=dict(type='Pretrained', checkpoint=...)")
+    return _save_with_hash(dict(meta=meta, state_dict=backbone), out)

@@ -1,7 +1,8 @@
 """The officially released GCP ResNet classifiers, and their download.
 
 One table (:data:`MODEL_ZOO`) with what the authors' READMEs state: name,
-depth, head, d, schedule, top-1/top-5 on ImageNet val, where to get it.
+depth, pooling, d, schedule, top-1/top-5 on ImageNet val, where to get it,
+and the pretraining config that builds the same classifier.
 Most releases sit on Google/Baidu Drive behind a confirmation page and must
 be fetched by hand (``url`` is None, ``page`` says where); the fast-MPN-COV
 model-zoo files have direct links with a sha256 prefix in their names and
@@ -16,14 +17,59 @@ import sys
 import tempfile
 import urllib.request
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 __all__ = ['ZooEntry', 'MODEL_ZOO', 'zoo_entry', 'zoo_markdown',
-           'download_checkpoint', 'DownloadError']
+           'config_name', 'config_options', 'download_checkpoint', 'DownloadError']
 
 GCP_OPTIMIZATION = 'https://github.com/ZhangLi-CS/GCP_Optimization'
 DROPCOV = 'https://github.com/mingzeG/DropCov'
 FAST_MPN_COV = 'https://github.com/jiangtaoxie/fast-MPN-COV'
+
+
+# the papers' schedule names -> config name tags; LR_fast and LR_adj
+# configs exist for iSQRT-COV with d=256 and for GAP, the models of the
+# papers' schedule study
+SCHEDULE_TAGS = {'LRnorm': 'lrnorm', 'LRfast': 'lrfast', 'LRadju': 'lradj'}
+
+
+def config_name(depth: int, pooling: str,
+                reduced_channels: Optional[int] = None,
+                schedule: str = 'LRnorm') -> Optional[str]:
+    """The pretraining config (``configs/pretrain/...``) of a classifier.
+
+    A schedule without a config of its own (e.g. the fast-MPN-COV recipe)
+    maps to the LR_norm config, and a d other than 128 or 256 to the d=256
+    config (:func:`config_options` says what to override). ``None`` for a
+    pooling no config has.
+    """
+    if pooling == 'gap':
+        model = f'resnet{depth}'
+    elif pooling in ('isqrt', 'dropcov'):
+        d = reduced_channels if reduced_channels in (128, 256) else 256
+        model = f'resnet{depth}-{pooling}-d{d}'
+    else:
+        return None
+    tag = SCHEDULE_TAGS.get(schedule, 'lrnorm')
+    if tag != 'lrnorm' and not (pooling == 'gap' or model.endswith(
+            'isqrt-d256')):
+        tag = 'lrnorm'
+    return f'configs/pretrain/{model}_8xb32-{tag}_in1k.py'
+
+
+def config_options(reduced_channels: Optional[int] = None,
+                   num_classes: int = 1000) -> Dict[str, object]:
+    """``--cfg-options`` that fit :func:`config_name`'s config to a
+    classifier with another d or number of classes."""
+    options: Dict[str, object] = {}
+    if reduced_channels is not None and reduced_channels not in (128, 256):
+        options['model.neck.reduced_channels'] = reduced_channels
+        options['model.head.in_channels'] = \
+            reduced_channels * (reduced_channels + 1) // 2
+    if num_classes != 1000:
+        options['model.head.num_classes'] = num_classes
+        options['data_preprocessor.num_classes'] = num_classes
+    return options
 
 
 def _hash_prefix(name: str) -> Optional[str]:
@@ -37,8 +83,8 @@ class ZooEntry:
     """One released classifier."""
     name: str
     depth: int
-    head: str  # 'isqrt', 'dropcov' or 'gap'
-    dim: Optional[int]
+    pooling: str  # 'isqrt', 'dropcov' or 'gap'
+    reduced_channels: Optional[int]  # d
     schedule: str
     top1: float
     top5: Optional[float]
@@ -50,13 +96,19 @@ class ZooEntry:
         """The hash prefix in a ``name-<hex>.pth`` file name, if any."""
         return None if self.url is None else _hash_prefix(self.url)
 
+    @property
+    def config(self) -> Optional[str]:
+        """The pretraining config that builds this classifier."""
+        return config_name(self.depth, self.pooling, self.reduced_channels,
+                           self.schedule)
 
-def _gcp_opt(depth, schedule, top1, top5, dim=256, head='isqrt'):
-    kind = 'GCP' if head == 'isqrt' else 'GAP'
+
+def _gcp_opt(depth, schedule, top1, top5, dim=256, pooling='isqrt'):
+    kind = 'GCP' if pooling == 'isqrt' else 'GAP'
     suffix = '_128' if dim == 128 else ''
-    return ZooEntry(f'ResNet{depth}_{kind}_{schedule}{suffix}', depth, head,
-                    dim if head == 'isqrt' else None, schedule, top1, top5,
-                    GCP_OPTIMIZATION)
+    return ZooEntry(f'ResNet{depth}_{kind}_{schedule}{suffix}', depth,
+                    pooling, dim if pooling == 'isqrt' else None, schedule,
+                    top1, top5, GCP_OPTIMIZATION)
 
 
 MODEL_ZOO: List[ZooEntry] = [
@@ -75,8 +127,8 @@ MODEL_ZOO: List[ZooEntry] = [
     _gcp_opt(101, 'LRnorm', 79.47, 94.71),
     _gcp_opt(101, 'LRfast', 76.38, 92.82),
     _gcp_opt(101, 'LRadju', 79.18, 94.47),
-    _gcp_opt(50, 'LRnorm', 76.02, 92.97, head='gap'),
-    _gcp_opt(101, 'LRnorm', 77.67, 93.83, head='gap'),
+    _gcp_opt(50, 'LRnorm', 76.02, 92.97, pooling='gap'),
+    _gcp_opt(101, 'LRnorm', 77.67, 93.83, pooling='gap'),
     # DropCov (NeurIPS 2022): d=128 (the parameter counts say so)
     ZooEntry('ResNet34_DropCov', 34, 'dropcov', 128, 'LRnorm', 76.81, None,
              DROPCOV),
@@ -106,14 +158,17 @@ def zoo_entry(name: str) -> ZooEntry:
 
 def zoo_markdown() -> str:
     """The table as Markdown, for the README."""
-    lines = ['| name | depth | head | d | schedule | top-1 | top-5 | source |',
-             '|---|---|---|---|---|---|---|---|']
+    lines = ['| name | depth | pooling | d | schedule | top-1 | top-5 | '
+             'source | config |',
+             '|---|---|---|---|---|---|---|---|---|']
     for e in MODEL_ZOO:
         source = f'[download]({e.url})' if e.url else f'[page]({e.page})'
+        config = f'`{osp.basename(e.config)}`' if e.config else '-'
         lines.append(
-            f'| {e.name} | {e.depth} | {e.head} | {e.dim or "-"} | '
-            f'{e.schedule} | {e.top1:.2f} | '
-            f'{"-" if e.top5 is None else f"{e.top5:.2f}"} | {source} |')
+            f'| {e.name} | {e.depth} | {e.pooling} | '
+            f'{e.reduced_channels or "-"} | {e.schedule} | {e.top1:.2f} | '
+            f'{"-" if e.top5 is None else f"{e.top5:.2f}"} | {source} | '
+            f'{config} |')
     return '\n'.join(lines)
 
 

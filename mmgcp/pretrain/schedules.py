@@ -1,4 +1,5 @@
-"""The GCP papers' ImageNet learning-rate schedules (REFERENCE section 4).
+"""The ImageNet learning-rate schedules of "What Deep CNNs Benefit from
+Global Covariance Pooling" (Wang et al., CVPR 2020).
 
 All set the rate once per epoch, e = 0-based epoch, base rate 0.1:
 
@@ -13,7 +14,7 @@ from typing import Optional
 
 from mmengine.optim.scheduler.lr_scheduler import LRSchedulerMixin
 from mmengine.optim.scheduler.param_scheduler import _ParamScheduler
-from mmengine.registry import PARAM_SCHEDULERS
+from mmpretrain.registry import PARAM_SCHEDULERS
 
 __all__ = ['SCHEDULES', 'schedule_lr', 'GCPEpochLR']
 

@@ -13,8 +13,8 @@ from mmgcp.analysis import (find_split_module, landscape_etas,
                             measure_landscape, plot_landscape)
 from mmgcp.engine import CheckpointMismatchError, load_matching_checkpoint
 
-from conftest import (run_tool, tiny_pretrain_config, venv_python,
-                      write_tiny_config)
+from conftest import (build_config_model, run_tool, tiny_pretrain_config,
+                      venv_python, write_tiny_config)
 
 
 class Quadratic(BaseModel):
@@ -148,17 +148,18 @@ def test_tool_measures_checkpoints_and_plots(hooked_run, tmp_path):
 def test_bad_input(hooked_run, tmp_path):
     config, work = hooked_run
     gap = Config.fromfile(str(config))
-    gap.model.head = 'gap'
+    gap.model.backbone.strides = (1, 2, 2, 2)
+    gap.model.neck = dict(type='GlobalAveragePooling')
+    gap.model.head.in_channels = 512
     gap.dump(str(tmp_path / 'gap.py'))
     proc = run_tool([venv_python(), 'tools/analysis/landscape.py', 'measure',
                      str(tmp_path / 'gap.py'), str(work / 'epoch_1.pth'),
                      '--out', str(tmp_path / 'x.json')], check=False)
     assert proc.returncode != 0
     assert 'does not fit' in proc.stdout and 'layer_reduce' in proc.stdout
-    from mmgcp.pretrain import GCPClassifier
+    five_classes = build_config_model(config, {'model.head.num_classes': 5})
     with pytest.raises(CheckpointMismatchError, match='another shape'):
-        load_matching_checkpoint(GCPClassifier(18, dim=16, num_classes=5),
-                                 str(work / 'epoch_1.pth'))
+        load_matching_checkpoint(five_classes, str(work / 'epoch_1.pth'))
     bad = tmp_path / 'bad.json'
     bad.write_text('{"records": []}')
     with pytest.raises(ValueError, match='no measurements'):

@@ -1,5 +1,6 @@
 """Corruption robustness: names, pipelines, scores, real evaluations."""
 import json
+import os.path as osp
 
 import numpy as np
 import pytest
@@ -7,7 +8,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
-import mmgcp.pretrain  # noqa: F401  (classification transforms)
+import mmgcp  # noqa: F401  (SeededCorrupt, the pretraining configs)
 from mmgcp.datasets import SeededCorrupt
 from mmgcp.analysis.robustness import (ALL_CORRUPTIONS,
                                        BENCHMARK_CORRUPTIONS,
@@ -40,8 +41,8 @@ def test_corruption_goes_after_the_crop_or_the_load():
     assert [t['type'] for t in out] == ['LoadImageFromFile', 'SeededCorrupt',
                                         'Resize', 'PackDetInputs']
     assert out[1]['severity'] == 3 and len(det) == 3  # input untouched
-    cls = [dict(type='LoadImage'), dict(type='ResizeShortSide'),
-           dict(type='CenterCrop'), dict(type='PackClsInputs')]
+    cls = [dict(type='LoadImageFromFile'), dict(type='ResizeEdge'),
+           dict(type='CenterCrop'), dict(type='PackInputs')]
     assert insert_corruption(cls, 'fog', 1)[3]['type'] == 'SeededCorrupt'
     with pytest.raises(ValueError, match='no image loading step'):
         insert_corruption([dict(type='Resize')], 'fog', 1)
@@ -49,8 +50,8 @@ def test_corruption_goes_after_the_crop_or_the_load():
 
 def test_corrupted_pipeline_changes_the_images(tmp_path):
     config = Config.fromfile(str(tiny_pretrain_config(tmp_path, 2, 1)))
-    init_default_scope('mmengine')
-    folder = config.test_dataloader.dataset.data_root
+    init_default_scope('mmpretrain')
+    folder = osp.join(config.test_dataloader.dataset.data_root, 'val')
     pipeline = config.test_dataloader.dataset.pipeline
     import glob
     sample = dict(img_path=sorted(glob.glob(folder + '/*/*.png'))[0],
@@ -167,13 +168,15 @@ def test_bad_input(classifier_run, tmp_path):
     assert proc.returncode != 0
     assert "unknown corruption 'rain'" in proc.stdout
     empty = tmp_path / 'empty'
-    (empty / 'class_00').mkdir(parents=True)
+    (empty / 'val' / 'class_00').mkdir(parents=True)
     proc = robustness('run', config, ckpt, '--out', tmp_path / 'x.json',
                       '--corruptions', 'fog', '--severities', '1',
                       '--work-dir', tmp_path / 'w', '--cfg-options',
                       f'test_dataloader.dataset.data_root={empty}',
                       check=False)
-    assert proc.returncode != 0 and 'no images found' in proc.stdout
+    assert proc.returncode != 0
+    assert 'Found 0 files in subfolders of' in proc.stdout
+    assert str(empty / 'val') in proc.stdout
     proc = robustness('report', tmp_path / 'x.json', '--baseline', 'nope',
                       check=False)
     assert proc.returncode != 0

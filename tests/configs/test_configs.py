@@ -128,36 +128,3 @@ def test_loss_and_predict_step(det, variant):
     assert pred.bboxes.shape[1] == 4 and len(pred.scores) == len(pred.labels)
     if det == 'mask_rcnn':
         assert pred.masks.shape[1:] == (96, 96)
-
-
-@pytest.mark.parametrize('path', PRETRAIN, ids=osp.basename)
-def test_pretrain_config_builds(path):
-    from mmengine.registry import MODELS as ROOT_MODELS
-    from mmgcp.pretrain import SCHEDULES
-    cfg = Config.fromfile(path)
-    model = ROOT_MODELS.build(cfg.model)
-    name = osp.basename(path)
-    assert model.depth == int(name.split('resnet')[1].split('_')[0])
-    assert model.head == (name.split('_')[2] if 'gcp_' in name else 'gap')
-    schedule = cfg.param_scheduler.schedule
-    if 'demo' not in path:
-        assert schedule.lower() in name  # e.g. LR_adj in ..._lr_adj.py
-        assert cfg.train_cfg.max_epochs == SCHEDULES[schedule][0]
-        assert cfg.optim_wrapper.optimizer.lr == 0.1
-        assert cfg.train_dataloader.batch_size * 8 == \
-            cfg.auto_scale_lr.base_batch_size
-
-
-def test_study_configs_differ_only_in_the_head():
-    from mmengine.registry import MODELS as ROOT_MODELS
-    import mmgcp.pretrain  # noqa: F401
-    gap, isqrt = (Config.fromfile(p) for p in sorted(STUDY))
-    assert [osp.basename(p) for p in sorted(STUDY)] == [
-        'resnet18_gap_textures.py', 'resnet18_isqrt_textures.py']
-    assert ROOT_MODELS.build(gap.model).head == 'gap'
-    assert ROOT_MODELS.build(isqrt.model).head == 'isqrt'
-    gap_dict, isqrt_dict = gap.to_dict(), isqrt.to_dict()
-    gap_dict['model'].pop('head'), isqrt_dict['model'].pop('head')
-    assert gap_dict == isqrt_dict
-    hooks = [h['type'] for h in isqrt.custom_hooks]
-    assert hooks == ['LandscapeHook']

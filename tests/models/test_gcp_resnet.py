@@ -10,6 +10,14 @@ CHANNELS = {18: (64, 128, 256, 512), 34: (64, 128, 256, 512),
             50: (256, 512, 1024, 2048), 101: (256, 512, 1024, 2048)}
 
 
+@pytest.fixture(autouse=True)
+def mmdet_scope():
+    """Registry look-ups in mmdet's scope, whatever ran before."""
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        yield
+
+
 @pytest.mark.parametrize('depth', [18, 34, 50, 101])
 @pytest.mark.parametrize('variant', ['D', 'M'])
 def test_strides_and_channels(depth, variant):

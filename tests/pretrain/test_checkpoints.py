@@ -1,72 +1,86 @@
+"""Released checkpoints convert into the pretraining configs' models with
+the authors' logits; classifier checkpoints export to GCPResNet."""
 import os.path as osp
 import re
 
 import pytest
 import torch
 
-from mmgcp.models import GCPResNet
-from mmgcp.pretrain import GCPClassifier, convert_official, export_backbone
-from mmgcp.pretrain.checkpoints import CheckpointLayoutError
+from mmgcp.engine import load_matching_checkpoint
+from mmgcp.pretrain import (CheckpointLayoutError, convert_official,
+                            export_backbone)
 
-from conftest import run_tool, venv_python
+from conftest import ROOT, build_config_model, run_tool, venv_python
+from reference_models import (ReleasedGCPResNet, randomise,
+                              released_checkpoint)
 
-
-def trained_classifier(depth=18, head='isqrt', dim=32):
-    torch.manual_seed(0)
-    model = GCPClassifier(depth, head, dim, num_classes=7)
-    for key, p in model.state_dict().items():
-        if key.endswith('running_var'):
-            p.uniform_(0.5, 1.5)
-        elif p.is_floating_point():
-            p.normal_(std=0.1)
-    return model
+LAYOUTS = ['gcp_optimization', 'fast_mpn_cov_zoo', 'fast_mpn_cov_train']
 
 
-def released(model, layout):
-    state = model.state_dict()
-    if layout == 'gcp_optimization':
-        return dict(epoch=50, best_prec1=78.5,
-                    state_dict={'module.' + k: v for k, v in state.items()})
-    if layout == 'fast_mpn_cov_zoo':
-        return dict(state)
-    features = {'conv1': 0, 'bn1': 1, 'layer1': 4, 'layer2': 5, 'layer3': 6,
-                'layer4': 7}
-    out = {}
-    for key, value in state.items():
-        top, rest = key.split('.', 1)
-        if top in features:
-            out[f'features.module.{features[top]}.{rest}'] = value
-        elif top == 'layer_reduce':
-            out[f'representation.conv_dr_block.0.{rest}'] = value
-        elif top == 'layer_reduce_bn':
-            out[f'representation.conv_dr_block.1.{rest}'] = value
-        elif top == 'fc':
-            out[f'classifier.{rest}'] = value
-    return dict(epoch=60, arch='mpncovresnet18', state_dict=out)
+def assert_same_logits(reference, converted, tmp_path, size=64):
+    """The model of the config the converter named, with the options it
+    gave, loads the file strictly and computes the reference's logits."""
+    path = tmp_path / 'converted.pth'
+    torch.save(converted, path)
+    meta = converted['meta']
+    model = build_config_model(osp.join(ROOT, meta['config']),
+                               meta['config_options'])
+    load_matching_checkpoint(model, str(path))  # strict, names the keys
+    x = torch.randn(2, 3, size, size, generator=torch.Generator()
+                    .manual_seed(1))
+    with torch.no_grad():
+        expected = reference(x)
+        got = model(x, mode='tensor')
+    torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize('layout', ['gcp_optimization', 'fast_mpn_cov_zoo',
-                                    'fast_mpn_cov_train'])
-def test_round_trip_is_exact(layout):
-    model = trained_classifier()
-    converted, report = convert_official(released(model, layout), 'x.pth')
+@pytest.mark.parametrize('layout', LAYOUTS)
+def test_isqrt_releases_give_the_authors_logits(layout, tmp_path):
+    reference = randomise(ReleasedGCPResNet(18, 'isqrt', 32, num_classes=7))
+    converted, report = convert_official(
+        released_checkpoint(reference, layout), 'release.pth')
     assert report[0] == f'layout: {layout}'
-    assert converted['meta']['depth'] == 18
-    assert converted['meta']['dim'] == 32
-    fresh = GCPClassifier(18, 'isqrt', 32, num_classes=7)
-    fresh.load_state_dict(converted['state_dict'], strict=True)
-    for key, value in model.state_dict().items():
-        assert torch.equal(fresh.state_dict()[key], value), key
+    meta = converted['meta']
+    assert (meta['depth'], meta['pooling'], meta['reduced_channels'],
+            meta['num_classes']) == (18, 'isqrt', 32, 7)
+    assert meta['config'].endswith('resnet18-isqrt-d256_8xb32-lrnorm_in1k.py')
+    assert_same_logits(reference, converted, tmp_path)
     if layout == 'fast_mpn_cov_train':
-        assert any('features.module.4.0.conv1.weight -> layer1.0.conv1.weight'
-                   in line for line in report)
+        assert 'renamed: features.module.4.0.conv1.weight -> ' \
+            'layer1.0.conv1.weight' in report
 
 
-def test_dropcov_release_is_recognised():
-    model = trained_classifier(head='dropcov')
-    converted, _ = convert_official(released(model, 'gcp_optimization'))
-    assert converted['meta']['head'] == 'dropcov'
-    assert 'eca_layer.conv.weight' in converted['state_dict']
+def test_bottleneck_release_with_landscape_names(tmp_path):
+    reference = randomise(ReleasedGCPResNet(50, 'isqrt', 16, num_classes=5))
+    converted, _ = convert_official(released_checkpoint(
+        reference, 'gcp_optimization', landscape_names=True), 'r50.pth.tar')
+    assert converted['meta']['depth'] == 50
+    assert 'neck.layer_reduce_bn.running_var' in converted['state_dict']
+    assert_same_logits(reference, converted, tmp_path)
+
+
+def test_dropcov_release_evaluates_the_plain_covariance(tmp_path):
+    reference = randomise(ReleasedGCPResNet(34, 'dropcov', 128,
+                                            num_classes=4))
+    converted, _ = convert_official(
+        released_checkpoint(reference, 'gcp_optimization'), 'dropcov.pth')
+    meta = converted['meta']
+    assert (meta['pooling'], meta['reduced_channels']) == ('dropcov', 128)
+    assert meta['config'].endswith('resnet34-dropcov-d128_8xb32-lrnorm_in1k.py')
+    assert torch.equal(converted['state_dict'][
+        'neck.pooling.eca_layer.conv.weight'],
+        reference.eca_layer.conv.weight)
+    assert_same_logits(reference, converted, tmp_path)
+
+
+def test_gap_release_is_mmpretrains_resnet(tmp_path):
+    reference = randomise(ReleasedGCPResNet(18, 'gap', num_classes=6))
+    converted, _ = convert_official(
+        released_checkpoint(reference, 'gcp_optimization'), 'gap.pth')
+    assert converted['meta']['pooling'] == 'gap'
+    assert converted['meta']['config'].endswith(
+        'resnet18_8xb32-lrnorm_in1k.py')
+    assert_same_logits(reference, converted, tmp_path)
 
 
 def test_unknown_layout_lists_the_known_ones():
@@ -74,42 +88,39 @@ def test_unknown_layout_lists_the_known_ones():
         convert_official({'net.w': torch.zeros(1)}, 'odd.pth')
     message = str(err.value)
     assert 'odd.pth' in message
-    for layout in ('gcp_optimization', 'fast_mpn_cov_zoo',
-                   'fast_mpn_cov_train'):
+    for layout in LAYOUTS:
         assert layout in message
-
-
-def test_export_backbone_matches_classifier_features(tmp_path):
-    model = trained_classifier(depth=18).eval()
-    ckpt = tmp_path / 'epoch_3.pth'
-    torch.save(dict(meta=dict(epoch=3), state_dict=model.state_dict()), ckpt)
-    out = export_backbone(str(ckpt), str(tmp_path / 'gcp_r18.pth'))
-    assert re.fullmatch(r'gcp_r18-[0-9a-f]{8}\.pth', osp.basename(out))
-    backbone = GCPResNet(18, 'M', init_cfg=dict(type='Pretrained',
-                                                checkpoint=out))
-    backbone.init_weights()  # strict: no renaming needed
-    backbone.eval()
-    x = torch.randn(2, 3, 96, 96)
-    with torch.no_grad():
-        c5 = backbone(x)[3]
-        stage4 = model.stage4(x)
-    torch.testing.assert_close(c5, torch.nn.functional.max_pool2d(stage4, 2))
+    with pytest.raises(CheckpointLayoutError, match='already has mmgcp'):
+        convert_official({'backbone.layer1.0.conv1.weight': torch.zeros(1)},
+                         'mine.pth')
 
 
 def test_export_refuses_non_classifier(tmp_path):
     torch.save(dict(state_dict={'w': torch.zeros(1)}), tmp_path / 'x.pth')
     with pytest.raises(CheckpointLayoutError, match='x.pth'):
         export_backbone(str(tmp_path / 'x.pth'), str(tmp_path / 'out.pth'))
+    reference = ReleasedGCPResNet(18, 'isqrt', 8, num_classes=2)
+    torch.save(dict(state_dict=reference.state_dict()), tmp_path / 'old.pth')
+    with pytest.raises(CheckpointLayoutError, match='convert_official'):
+        export_backbone(str(tmp_path / 'old.pth'), str(tmp_path / 'out.pth'))
     assert not list(tmp_path.glob('out*'))  # nothing half-written
 
 
 def test_convert_tool_end_to_end(tmp_path):
-    model = trained_classifier()
+    from mmgcp.models import GCPResNet
+    reference = randomise(ReleasedGCPResNet(18, 'isqrt', 16, num_classes=3))
     src = tmp_path / 'iSQRT-COV-ResNet18.pth.tar'
-    torch.save(released(model, 'gcp_optimization'), src)
+    torch.save(released_checkpoint(reference, 'gcp_optimization'), src)
     out = run_tool([venv_python(), 'tools/convert_official.py', str(src),
                     str(tmp_path / 'gcp_r18'), '--backbone']).stdout
     assert 'layout: gcp_optimization' in out
+    assert 'config: configs/pretrain/resnet18-isqrt-d256_8xb32-lrnorm_in1k' \
+        '.py' in out
+    assert 'config options: model.neck.reduced_channels=16 ' \
+        'model.head.in_channels=136 model.head.num_classes=3' in out
     path = out.strip().splitlines()[-1].split()[-1]
+    assert re.search(r'gcp_r18-[0-9a-f]{8}\.pth$', path)
     state = torch.load(path, weights_only=True)['state_dict']
     assert set(state) == set(GCPResNet(18).state_dict())
+    assert torch.equal(state['layer4.0.conv1.weight'],
+                       reference.layer4[0].conv1.weight)

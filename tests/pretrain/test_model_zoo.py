@@ -1,5 +1,6 @@
 """The model-zoo table and the download path, against a loopback server."""
 import functools
+import os.path as osp
 import hashlib
 import http.server
 import threading
@@ -7,11 +8,12 @@ import threading
 import pytest
 import torch
 
-from mmgcp.pretrain import (MODEL_ZOO, DownloadError, GCPClassifier,
-                            download_checkpoint, zoo_entry, zoo_markdown)
-from mmgcp.pretrain.checkpoints import CheckpointLayoutError, convert_official
+from mmgcp.pretrain import (MODEL_ZOO, CheckpointLayoutError, DownloadError,
+                            convert_official, download_checkpoint, zoo_entry,
+                            zoo_markdown)
 
-from conftest import run_tool, venv_python
+from conftest import ROOT, run_tool, venv_python
+from reference_models import ReleasedGCPResNet
 
 
 @pytest.fixture
@@ -35,7 +37,8 @@ def server(tmp_path):
 def released_zoo_file(directory, depth=18):
     """A checkpoint in the fast-MPN-COV zoo layout, named name-<sha8>.pth."""
     torch.manual_seed(0)
-    state = GCPClassifier(depth, 'isqrt', 256, num_classes=10).state_dict()
+    state = ReleasedGCPResNet(depth, 'isqrt', 256,
+                              num_classes=10).state_dict()
     tmp = directory / 'tmp.pth'
     torch.save(state, tmp)
     sha = hashlib.sha256(tmp.read_bytes()).hexdigest()
@@ -48,7 +51,14 @@ def test_table():
     names = [e.name for e in MODEL_ZOO]
     assert len(names) == len(set(names))
     assert zoo_entry('ResNet50_GCP_LRnorm').top1 == 78.56
-    assert zoo_entry('ResNet50_DropCov').dim == 128
+    assert zoo_entry('ResNet50_DropCov').reduced_channels == 128
+    assert zoo_entry('ResNet50_GCP_LRadju').config == \
+        'configs/pretrain/resnet50-isqrt-d256_8xb32-lradj_in1k.py'
+    assert zoo_entry('ResNet50_GAP_LRnorm').config == \
+        'configs/pretrain/resnet50_8xb32-lrnorm_in1k.py'
+    # every released model has a config that builds it
+    for entry in MODEL_ZOO:
+        assert osp.isfile(osp.join(ROOT, entry.config)), entry.name
     assert zoo_entry('mpncovresnet50').sha256_prefix == '15991845'
     table = zoo_markdown()
     assert table.count('\n') == len(MODEL_ZOO) + 1
@@ -86,10 +96,12 @@ def test_mismatching_download_leaves_no_file(server, tmp_path):
 
 def test_zoo_metadata_and_checks():
     torch.manual_seed(0)
-    state = GCPClassifier(50, 'isqrt', 256).state_dict()
+    state = ReleasedGCPResNet(50, 'isqrt', 256).state_dict()
     converted, _ = convert_official(state, 'x.pth', zoo_name='mpncovresnet50')
     assert converted['meta']['top1'] == 78.29
     assert converted['meta']['zoo_name'] == 'mpncovresnet50'
+    assert converted['meta']['config'] == \
+        'configs/pretrain/resnet50-isqrt-d256_8xb32-lrnorm_in1k.py'
     with pytest.raises(CheckpointLayoutError,
                        match='depth is 50, expected 101'):
         convert_official(state, 'x.pth', zoo_name='mpncovresnet101')
@@ -118,7 +130,5 @@ def test_convert_tool_downloads_from_loopback(server, tmp_path):
 
 
 def test_readme_renders_the_current_table():
-    import os.path as osp
-    from conftest import ROOT
     readme = open(osp.join(ROOT, 'README.md')).read()
     assert zoo_markdown() in readme

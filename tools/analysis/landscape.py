@@ -1,4 +1,4 @@
-"""Loss-landscape smoothness (REFERENCE section 7): measure, then plot.
+"""Loss-landscape smoothness along the gradient: measure, then plot.
 
 Measure saved checkpoints of one run (each becomes a point at the
 iteration it was saved at), on the same training batches for all; writes

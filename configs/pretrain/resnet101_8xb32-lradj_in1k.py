@@ -1,0 +1,5 @@
+# GAP baseline: mmpretrain's ResNet-101 classifier, LR_adj (50 epochs).
+_base_ = ['./resnet101_8xb32-lrnorm_in1k.py']
+
+param_scheduler = dict(schedule='LR_adj')
+train_cfg = dict(max_epochs=50)

@@ -1,0 +1,5 @@
+# GAP baseline: mmpretrain's ResNet-101 classifier, LR_fast (30 epochs).
+_base_ = ['./resnet101_8xb32-lrnorm_in1k.py']
+
+param_scheduler = dict(schedule='LR_fast')
+train_cfg = dict(max_epochs=30)

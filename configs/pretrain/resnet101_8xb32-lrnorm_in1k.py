@@ -1,0 +1,4 @@
+# GAP baseline: mmpretrain's ResNet-101 classifier, LR_norm (100 epochs).
+_base_ = ['./_base_/resnet_in1k.py']
+
+model = dict(backbone=dict(depth=101), head=dict(in_channels=2048))

@@ -1,0 +1,8 @@
+# DropCov ResNet-50, d=128, LR_norm (100 epochs).
+_base_ = ['./_base_/gcp-resnet_in1k.py']
+
+model = dict(
+    backbone=dict(depth=50),
+    neck=dict(in_channels=2048, reduced_channels=128,
+              pooling='dropcov'),
+    head=dict(in_channels=8256))

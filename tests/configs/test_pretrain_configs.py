@@ -1,0 +1,98 @@
+"""Every pretraining config builds mmpretrain's classifier with the papers'
+architecture and recipe; the study configs differ only in the pooling."""
+import glob
+import os.path as osp
+import re
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from mmgcp.pretrain import SCHEDULES, GCPNeck
+
+from conftest import PRETRAIN_DEMO_CONFIG, ROOT, build_config_model
+
+PRETRAIN = sorted(glob.glob(osp.join(ROOT, 'configs', 'pretrain', '*.py')))
+STUDY = sorted(glob.glob(osp.join(ROOT, 'configs', 'study', '*.py')))
+NAME = re.compile(r'resnet(\d+)(?:-(isqrt|dropcov)-d(\d+))?_8xb32-'
+                  r'(lrnorm|lrfast|lradj)_in1k\.py')
+TAGS = {'lrnorm': 'LR_norm', 'lrfast': 'LR_fast', 'lradj': 'LR_adj'}
+# 1000 classes: GCP (d=256) counts as asserted by an independent
+# implementation (pytorchcv's isqrtcovresnet); d=128 as the papers round
+# them; GAP: torchvision's ResNets
+PARAMS_D256 = {18: 44_205_096, 34: 54_313_256, 50: 56_929_832,
+               101: 75_921_960}
+PARAMS_D128_M = {18: 19.5, 34: 29.6, 50: 32.0, 101: 51.0}
+PARAMS_GAP = {18: 11_689_512, 34: 21_797_672, 50: 25_557_032,
+              101: 44_549_160}
+
+
+def test_every_family_has_its_configs():
+    names = {osp.basename(p) for p in PRETRAIN}
+    assert all(NAME.fullmatch(n) for n in names), names
+    for depth in (18, 34, 50, 101):
+        for tag in TAGS:
+            assert f'resnet{depth}-isqrt-d256_8xb32-{tag}_in1k.py' in names
+            assert f'resnet{depth}_8xb32-{tag}_in1k.py' in names
+        for model in ('isqrt-d128', 'dropcov-d256', 'dropcov-d128'):
+            assert f'resnet{depth}-{model}_8xb32-lrnorm_in1k.py' in names
+
+
+@pytest.mark.parametrize('path', PRETRAIN, ids=osp.basename)
+def test_pretrain_config_builds_the_papers_model(path):
+    depth, pooling, d, tag = NAME.fullmatch(osp.basename(path)).groups()
+    depth = int(depth)
+    cfg = Config.fromfile(path)
+    model = build_config_model(path)
+    assert type(model).__name__ == 'ImageClassifier'
+    assert cfg.default_scope == 'mmpretrain'
+    assert model.backbone.depth == depth
+    count = sum(p.numel() for p in model.parameters())
+    if pooling is None:
+        assert tuple(model.backbone.strides) == (1, 2, 2, 2)
+        assert type(model.neck).__name__ == 'GlobalAveragePooling'
+        assert count == PARAMS_GAP[depth]
+    else:
+        assert tuple(model.backbone.strides) == (1, 2, 2, 1)
+        assert isinstance(model.neck, GCPNeck)
+        assert model.neck.pooling_name == pooling
+        assert model.neck.reduced_channels == int(d)
+        assert model.head.fc.in_features == model.neck.out_channels
+        if pooling == 'isqrt' and d == '256':
+            assert count == PARAMS_D256[depth]
+        elif pooling == 'isqrt':
+            assert round(count / 1e6, 1) == PARAMS_D128_M[depth]
+    with torch.no_grad():
+        assert model(torch.randn(1, 3, 64, 64)).shape == (1, 1000)
+    # the papers' recipe: SGD lr 0.1 for batch 256, the named schedule
+    assert cfg.param_scheduler.type == 'GCPEpochLR'
+    assert cfg.param_scheduler.schedule == TAGS[tag]
+    assert cfg.train_cfg.max_epochs == SCHEDULES[TAGS[tag]][0]
+    assert cfg.optim_wrapper.optimizer.lr == 0.1
+    assert cfg.optim_wrapper.optimizer.weight_decay == 1e-4
+    assert cfg.train_dataloader.batch_size * 8 == \
+        cfg.auto_scale_lr.base_batch_size == 256
+    assert [t.type for t in cfg.train_dataloader.dataset.pipeline] == [
+        'LoadImageFromFile', 'RandomResizedCrop', 'RandomFlip', 'PackInputs']
+    assert cfg.val_evaluator.type == 'Accuracy'
+
+
+def test_demo_config_builds():
+    cfg = Config.fromfile(PRETRAIN_DEMO_CONFIG)
+    model = build_config_model(PRETRAIN_DEMO_CONFIG)
+    assert model.neck.reduced_channels == 64
+    assert model.head.fc.out_features == cfg.num_classes == 10
+    assert cfg.train_dataloader.dataset.type == 'CustomDataset'
+
+
+def test_study_configs_differ_only_in_the_pooling():
+    gap, isqrt = (Config.fromfile(p) for p in STUDY)
+    assert [osp.basename(p) for p in STUDY] == [
+        'resnet18_gap_textures.py', 'resnet18_isqrt_textures.py']
+    assert type(build_config_model(STUDY[0]).neck).__name__ == \
+        'GlobalAveragePooling'
+    assert isinstance(build_config_model(STUDY[1]).neck, GCPNeck)
+    gap_dict, isqrt_dict = gap.to_dict(), isqrt.to_dict()
+    gap_dict.pop('model'), isqrt_dict.pop('model')
+    assert gap_dict == isqrt_dict
+    assert [h['type'] for h in isqrt.custom_hooks] == ['LandscapeHook']

@@ -1,0 +1,152 @@
+"""The released GCP classifiers' structure, re-expressed for the tests.
+
+Written from the authors' description of their models (GCP_Optimization,
+DropCov and fast-MPN-COV), independently of mmgcp: torchvision's ResNet with
+stage 4 at stride 1, a ``layer_reduce`` 1x1 conv + ``layer_reduce_bn`` +
+ReLU, the covariance through a centring matrix, the coupled Newton-Schulz
+iteration with pre-normalisation by the trace and post-compensation, the
+row-major upper triangle and ``fc``. DropCov evaluates the plain covariance
+(its adaptive dropout acts in training only). The release layouts are then
+written from this model's state dict the way each project saves it.
+"""
+from typing import Dict, Optional
+
+import torch
+import torchvision
+from torch import nn
+
+__all__ = ['ReleasedGCPResNet', 'released_checkpoint', 'randomise']
+
+
+def _covariance(x: torch.Tensor) -> torch.Tensor:
+    b, c, h, w = x.shape
+    m = h * w
+    x = x.reshape(b, c, m)
+    centring = (torch.eye(m, dtype=x.dtype) - torch.full(
+        (m, m), 1.0 / m, dtype=x.dtype)) / m
+    return x.bmm(centring.expand(b, m, m)).bmm(x.transpose(1, 2))
+
+
+def _newton_schulz_sqrt(cov: torch.Tensor, iterations: int) -> torch.Tensor:
+    b, c, _ = cov.shape
+    eye = torch.eye(c, dtype=cov.dtype).expand(b, c, c)
+    norm = cov.diagonal(dim1=1, dim2=2).sum(1).view(b, 1, 1)
+    y = cov / norm
+    z = eye
+    for _ in range(iterations - 1):
+        t = 0.5 * (3.0 * eye - z.bmm(y))
+        y, z = y.bmm(t), t.bmm(z)
+    y = 0.5 * y.bmm(3.0 * eye - z.bmm(y))
+    return y * norm.sqrt()
+
+
+def _upper_triangle(mat: torch.Tensor) -> torch.Tensor:
+    c = mat.shape[-1]
+    mask = torch.ones(c, c).triu().flatten().bool()
+    return mat.reshape(mat.shape[0], c * c)[:, mask]
+
+
+class ReleasedGCPResNet(nn.Module):
+    """A released GCP (or GAP) ResNet classifier, with its key names.
+
+    Args:
+        depth: 18, 34, 50 or 101.
+        pooling: ``'isqrt'``, ``'dropcov'`` or ``'gap'``.
+        dim: reduced channels d.
+        num_classes: classes of ``fc``.
+    """
+
+    def __init__(self, depth: int, pooling: str = 'isqrt', dim: int = 256,
+                 num_classes: int = 1000) -> None:
+        super().__init__()
+        net = getattr(torchvision.models, f'resnet{depth}')(
+            num_classes=num_classes)
+        for name in ('conv1', 'bn1', 'relu', 'maxpool', 'layer1', 'layer2',
+                     'layer3', 'layer4'):
+            self.add_module(name, getattr(net, name))
+        self.pooling = pooling
+        channels = net.fc.in_features
+        if pooling == 'gap':
+            self.fc = net.fc
+            return
+        # stage 4 without its downsampling (the authors build it at stride 1)
+        first = self.layer4[0]
+        strided = first.conv2 if hasattr(first, 'conv3') else first.conv1
+        strided.stride = (1, 1)
+        first.downsample[0].stride = (1, 1)
+        self.layer_reduce = nn.Conv2d(channels, dim, 1, bias=False)
+        self.layer_reduce_bn = nn.BatchNorm2d(dim)
+        if pooling == 'dropcov':
+            self.eca_layer = nn.Module()
+            self.eca_layer.conv = nn.Conv1d(1, 1, 3, padding=1, bias=False)
+        self.fc = nn.Linear(dim * (dim + 1) // 2, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        if self.pooling == 'gap':
+            return self.fc(x.mean(dim=(2, 3)))
+        x = torch.relu(self.layer_reduce_bn(self.layer_reduce(x)))
+        cov = _covariance(x)
+        if self.pooling == 'isqrt':
+            cov = _newton_schulz_sqrt(cov, 5)
+        return self.fc(_upper_triangle(cov))
+
+
+def randomise(model: nn.Module, seed: int = 0) -> nn.Module:
+    """Give every tensor a trained-looking random value (BN statistics
+    included), so a wrong mapping cannot go unnoticed."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for key, tensor in model.state_dict().items():
+            if key.endswith('running_var'):
+                tensor.copy_(torch.rand(tensor.shape, generator=g) + 0.5)
+            elif tensor.is_floating_point():
+                tensor.copy_(torch.randn(tensor.shape, generator=g) * 0.1)
+    return model.eval()
+
+
+_TRAIN_FEATURES = {'conv1': 0, 'bn1': 1, 'layer1': 4, 'layer2': 5,
+                   'layer3': 6, 'layer4': 7}
+
+
+def released_checkpoint(model: ReleasedGCPResNet, layout: str,
+                        landscape_names: bool = False) -> Dict:
+    """The model saved as a release of ``layout`` would hold it.
+
+    - ``gcp_optimization``: ``{'state_dict': {'module.' + key}}`` plus
+      training metadata (``landscape_names``: ``Layer_Reduce`` spelling);
+    - ``fast_mpn_cov_zoo``: the plain state dict;
+    - ``fast_mpn_cov_train``: ``features.module.N``,
+      ``representation.conv_dr_block.N`` and ``classifier`` keys.
+    """
+    state = model.state_dict()
+    if layout == 'gcp_optimization':
+        out = {}
+        for key, value in state.items():
+            if landscape_names:
+                key = key.replace('layer_reduce_bn', 'Layer_Reduce_BN')
+                key = key.replace('layer_reduce', 'Layer_Reduce')
+            out['module.' + key] = value
+        return dict(epoch=100, arch=f'resnet_{model.pooling}',
+                    best_prec1=78.5, state_dict=out)
+    if layout == 'fast_mpn_cov_zoo':
+        return dict(state)
+    if layout != 'fast_mpn_cov_train':
+        raise ValueError(layout)
+    out: Dict[str, torch.Tensor] = {}
+    for key, value in state.items():
+        top, rest = key.split('.', 1)
+        new: Optional[str] = None
+        if top in _TRAIN_FEATURES:
+            new = f'features.module.{_TRAIN_FEATURES[top]}.{rest}'
+        elif top == 'layer_reduce':
+            new = f'representation.conv_dr_block.0.{rest}'
+        elif top == 'layer_reduce_bn':
+            new = f'representation.conv_dr_block.1.{rest}'
+        elif top == 'fc':
+            new = f'classifier.{rest}'
+        if new is None:
+            raise KeyError(key)
+        out[new] = value
+    return dict(epoch=65, arch='mpncovresnet', state_dict=out)

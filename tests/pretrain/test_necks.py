@@ -1,0 +1,84 @@
+"""GCPNeck: covariance pooling as an mmpretrain neck."""
+import pytest
+import torch
+from mmpretrain.registry import MODELS
+
+from mmgcp.ops import COV_HEADS, covariance, isqrt, triu_vec
+from mmgcp.pretrain import GCPNeck
+
+
+@pytest.fixture(autouse=True)
+def mmpretrain_scope():
+    """Registry look-ups in mmpretrain's scope, whatever ran before."""
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        yield
+
+
+def test_registered_in_mmpretrain():
+    neck = MODELS.build(dict(type='GCPNeck', in_channels=32,
+                             reduced_channels=8))
+    assert isinstance(neck, GCPNeck) and neck.out_channels == 36
+
+
+def test_isqrt_neck_is_reduction_then_isqrt_covariance():
+    torch.manual_seed(0)
+    neck = GCPNeck(32, 8, 'isqrt').eval()
+    x = torch.randn(2, 32, 5, 6)
+    out = neck((torch.randn(2, 16, 10, 12), x))  # pools the last output
+    assert isinstance(out, tuple) and out[0].shape == (2, 36)
+    reduced = torch.relu(neck.layer_reduce_bn(neck.layer_reduce(x)))
+    expected = triu_vec(isqrt(covariance(reduced.flatten(2)), 5))
+    torch.testing.assert_close(out[0], expected)
+    assert neck(x).shape == (2, 36)  # tensor in, tensor out
+
+
+def test_released_key_names():
+    keys = set(GCPNeck(64, 16, 'dropcov').state_dict())
+    assert {'layer_reduce.weight', 'layer_reduce_bn.running_var',
+            'pooling.eca_layer.conv.weight'} <= keys
+    assert not any('bias' in k and k.startswith('layer_reduce.')
+                   for k in keys)
+
+
+def test_dropcov_acts_in_training_only():
+    torch.manual_seed(0)
+    # a weak strength D gives a high drop rate rho = 1 - D/log2(d) cos
+    neck = GCPNeck(16, 8, 'dropcov', pooling_cfg=dict(strength=0.5))
+    x = torch.randn(4, 16, 6, 6)
+    neck.train()
+    first, second = neck(x), neck(x)
+    assert 0.5 < float(neck.pooling.last_rho) < 1
+    assert not torch.equal(first, second)  # random channel dropout
+    neck.eval()
+    reduced = neck.reduce(x)
+    torch.testing.assert_close(neck(x), triu_vec(covariance(
+        reduced.flatten(2))))
+
+
+@pytest.mark.parametrize('pooling', sorted(COV_HEADS))
+def test_every_pooling_is_one_config_key(pooling):
+    neck = GCPNeck(16, 6, pooling)
+    x = torch.randn(3, 16, 4, 4, requires_grad=True)
+    out = neck(x)
+    assert out.shape == (3, neck.out_channels)
+    out.square().sum().backward()
+    assert torch.isfinite(x.grad).all()
+
+
+def test_no_reduction_and_other_activation():
+    neck = GCPNeck(6, None, 'gcp')
+    assert not hasattr(neck, 'layer_reduce') and neck.out_channels == 21
+    relu6 = GCPNeck(8, 4, act_cfg=dict(type='ReLU6'))
+    assert isinstance(relu6.layer_reduce_act, torch.nn.ReLU6)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="unknown pooling 'svd'.*isqrt"):
+        GCPNeck(8, 4, 'svd')
+    with pytest.raises(ValueError, match='reduced_channels'):
+        GCPNeck(8, 1)
+    with pytest.raises(TypeError, match="bad pooling_cfg for 'isqrt'"):
+        GCPNeck(8, 4, 'isqrt', pooling_cfg=dict(alpha=0.5))
+    with pytest.raises(ValueError, match='B x 8 x H x W.*4, 3, 2, 2'):
+        GCPNeck(8, 4)(torch.randn(4, 3, 2, 2))
