@@ -22,7 +22,7 @@ $(STAMP): setup.py requirements/*.txt tools/misc/install_mmcv.sh
 	$(PY) -m pip install -q --upgrade pip 'setuptools>=77,<81' wheel ninja
 	$(PY) -m pip install --isolated -q $(TORCH)
 	tools/misc/install_mmcv.sh $(PY) -c $(CONSTRAINTS)
-	$(PY) -m pip install -q -c $(CONSTRAINTS) -r requirements/runtime.txt -r requirements/tests.txt
+	$(PY) -m pip install -q -c $(CONSTRAINTS) -r requirements/runtime.txt -r requirements/pretrain.txt -r requirements/tests.txt
 	$(PY) -m pip install -q --no-build-isolation --no-deps -e .
 	$(PY) -c "import mmcv.ops, mmdet, mmseg, mmpretrain, mmgcp; print('mmgcp environment ready')"
 	@touch $@
