@@ -8,8 +8,9 @@ Recognises the GCP_Optimization/DropCov, fast-MPN-COV model-zoo and
 fast-MPN-COV training layouts, reports what it renamed and dropped, and
 writes a classifier checkpoint (``meta`` + ``state_dict``) in the keys of
 the pretraining configs (mmpretrain's ``ImageClassifier``: ``backbone.``,
-``neck.``, ``head.``); the report names the config that builds it. With ``--backbone`` it writes the
-backbone-only file for the detection configs instead (sha256 in its name).
+``neck.``, ``head.``); the report names the config that builds it. With
+``--backbone`` it writes the backbone-only file for the detection configs
+instead (sha256 in its name).
 ``--zoo-name`` (implied by ``--download``) adds the model-zoo metadata and
 checks the file is that model. Files are read with ``weights_only=True``.
 """

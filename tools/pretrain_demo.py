@@ -1,8 +1,9 @@
 """The embedded pretraining job, no downloads needed.
 
 Generates the synthetic texture set, pretrains an iSQRT-COV ResNet-18 on it
-on CPU with mmpretrain's classifier on mmengine's Runner, reports top-1/top-5 and exports the backbone
-for ``GCPResNet`` (what the detection configs load).
+on CPU with mmpretrain's classifier on mmengine's Runner, reports
+top-1/top-5 and exports the backbone for ``GCPResNet`` (what the detection
+configs load).
 
     python tools/pretrain_demo.py [--work-dir work_dirs/pretrain_demo]
         [--resume] [--seed 0]
