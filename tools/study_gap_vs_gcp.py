@@ -16,7 +16,8 @@ trainings and evaluations are reused, a cut training resumes from its
 last checkpoint.
 
     python tools/study_gap_vs_gcp.py [--work-dir work_dirs/study]
-        [--epochs 30] [--corruptions benchmark] [--docs docs/study]
+        [--epochs 30] [--seed N] [--corruptions benchmark]
+        [--docs docs/study]
 """
 import argparse
 import os
@@ -46,6 +47,8 @@ def study_config(name: str, label: str, data_root: str, work_dir: str,
     cfg = Config.fromfile(osp.join(ROOT, 'configs', 'study', name))
     set_data_root(cfg, data_root)
     cfg.work_dir = work_dir
+    if args.seed is not None:
+        cfg.randomness = dict(seed=args.seed)
     if args.epochs is not None:
         cfg.train_cfg.max_epochs = args.epochs
         cfg.train_cfg.val_interval = min(cfg.train_cfg.val_interval,
@@ -84,6 +87,8 @@ def main():
     parser.add_argument('--epochs', type=int, help='override the schedule '
                         'length (for a quicker look)')
     parser.add_argument('--landscape-interval', type=int)
+    parser.add_argument('--seed', type=int, help='seed both trainings '
+                        '(unset: a random seed per run)')
     parser.add_argument('--train-per-class', type=int, default=100)
     parser.add_argument('--val-per-class', type=int, default=30)
     parser.add_argument('--corruptions', nargs='+', default=['benchmark'])
