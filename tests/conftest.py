@@ -136,3 +136,16 @@ def run_dist(*argv):
                     env=dict(PORT=str(free_port()), PYTHON=sys.executable,
                              PATH=bindir + os.pathsep + os.environ['PATH'],
                              OMP_NUM_THREADS='1'))
+
+
+def save_gcp_checkpoint(path, depth=50):
+    """Save a GCP classifier checkpoint (random weights, the released
+    layout with its FC) of the given depth to ``path``; returns the path."""
+    import torch
+    from mmgcp.models import GCPResNet
+    torch.manual_seed(depth)
+    state = GCPResNet(depth, 'M').state_dict()
+    state['fc.weight'] = torch.zeros(10, 32896)
+    torch.save(dict(state_dict={'module.' + k: v for k, v in state.items()}),
+               str(path))
+    return str(path)

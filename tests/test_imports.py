@@ -87,13 +87,11 @@ def test_custom_imports_from_a_config_outside_the_repo(tmp_path):
 
 
 def test_mmgcp_imports_quietly_without_mmseg(tmp_path):
-    code = textwrap.dedent('''
-        import sys
-        sys.modules['mmseg'] = None  # as if the extra were not installed
+    code = without(['mmseg'], '''
         import mmgcp
         from mmdet.registry import MODELS
-        assert MODELS.get('GCPResNet') is not None
-        assert not mmgcp.models.SEG_REGISTERED
+        assert MODELS.get('GCPResNet') is mmgcp.models.GCPResNet
+        assert not hasattr(mmgcp.models, 'SegGCPResNet')
         print('ok')
     ''')
     proc = run_tool([venv_python(), '-W', 'ignore', '-c', code],
@@ -106,22 +104,40 @@ def test_registered_in_mmseg_when_installed():
     from mmseg.registry import DATASETS, MODELS, TRANSFORMS
 
     import mmgcp  # noqa: F401
-    from mmgcp.models import GCPResNet
-    assert MODELS.get('GCPResNet') is GCPResNet
+    from mmgcp.models import SegGCPResNet
+    assert MODELS.get('GCPResNet') is SegGCPResNet
     assert DATASETS.get('CheckedSegDataset') is not None
     assert TRANSFORMS.get('CheckSegLabels') is not None
 
 
-def without(package, code):
-    """Python code that runs ``code`` as if ``package`` were not
+def without(packages, code):
+    """Python code that runs ``code`` as if ``packages`` were not
     installed."""
-    return (f'import sys\nsys.modules[{package!r}] = None\n' +
+    return ('import sys\n' + ''.join(f'sys.modules[{p!r}] = None\n'
+                                     for p in packages) +
             textwrap.dedent(code))
 
 
-def test_pretraining_runs_without_mmdet(tmp_path):
+def test_segmentation_backbone_without_mmdet(tmp_path):
+    code = without(['mmdet'], '''
+        import torch
+        import mmgcp
+        from mmseg.registry import MODELS
+        assert MODELS.get('GCPResNet') is mmgcp.models.SegGCPResNet
+        assert not hasattr(mmgcp.models, 'GCPResNet')
+        net = MODELS.build(dict(type='GCPResNet', depth=18, strides=(1, 2, 1, 1),
+                                dilations=(1, 1, 2, 4), contract_dilation=True))
+        outs = net.eval()(torch.randn(1, 3, 32, 32))
+        print([o.shape[-1] for o in outs])
+    ''')
+    proc = run_tool([venv_python(), '-W', 'ignore', '-c', code],
+                    cwd=str(tmp_path))
+    assert proc.stdout.strip().endswith('[8, 4, 4, 4]')
+
+
+def test_pretraining_runs_without_mmdet_and_mmseg(tmp_path):
     config = tiny_pretrain_config(tmp_path, 4, 1)
-    code = without('mmdet', f'''
+    code = without(['mmdet', 'mmseg'], f'''
         import runpy
         import mmgcp
         from mmpretrain.registry import MODELS, PARAM_SCHEDULERS
@@ -142,7 +158,7 @@ def test_pretraining_runs_without_mmdet(tmp_path):
 def test_detection_trains_without_mmpretrain(tmp_path, synthetic_coco):
     config = write_tiny_config(tmp_path, synthetic_coco[0], max_iters=1,
                                ckpt_interval=1)
-    code = without('mmpretrain', f'''
+    code = without(['mmpretrain'], f'''
         import runpy
         import mmgcp
         from mmdet.registry import MODELS

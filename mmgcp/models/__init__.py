@@ -1,16 +1,14 @@
-"""GCP backbones, registered in mmdet's (and mmseg's) MODELS registry."""
-from .backbone_weights import load_backbone_checkpoint
-from .gcp_resnet import GCPResNet
+"""GCP backbones, registered in mmdet's and mmseg's MODELS registries (each
+where installed)."""
+from ..utils import is_installed
+from .backbones import GCPResNetMixin, stage4_layout
+from .utils import load_backbone_checkpoint
 
-__all__ = ['GCPResNet', 'load_backbone_checkpoint']
+__all__ = ['GCPResNetMixin', 'load_backbone_checkpoint', 'stage4_layout']
 
-SEG_REGISTERED = False
-try:
-    import mmseg  # noqa: F401
-except ModuleNotFoundError as err:  # mmseg is an optional extra
-    if err.name != 'mmseg':
-        raise
-else:
-    from mmseg.registry import MODELS as SEG_MODELS
-    SEG_MODELS.register_module(module=GCPResNet)
-    SEG_REGISTERED = True
+if is_installed('mmdet'):
+    from .backbones import GCPResNet  # noqa: F401
+    __all__.append('GCPResNet')
+if is_installed('mmseg'):
+    from .backbones import SegGCPResNet  # noqa: F401
+    __all__.append('SegGCPResNet')

@@ -9,6 +9,7 @@ from mmdet.registry import MODELS
 from mmdet.structures import DetDataSample
 from mmdet.utils import register_all_modules
 from mmengine.config import Config
+from mmengine.hub import get_config
 from mmengine.structures import InstanceData
 
 from conftest import ROOT
@@ -32,10 +33,44 @@ register_all_modules()
 def test_all_paper_configs_exist():
     names = {osp.basename(c)[:-3] for c in DETECTION}
     for det in ('faster_rcnn', 'mask_rcnn'):
-        for depth in (50, 101):
+        for depth in ('r50', 'r101', 'r50_dconv_c3_c5'):
             for kind in ('gap', 'gcp_d', 'gcp_m'):
-                assert f'{det}_r{depth}_{kind}' in names
+                assert f'{det}_{depth}_{kind}' in names
         assert f'{det}_r50_gcp' in names
+
+
+@pytest.mark.parametrize('det', ['faster', 'mask'])
+def test_dconv_configs_are_mmdets_with_the_type_swapped(det):
+    """The drop-in rule: only the type, variant and weights change."""
+    mmdet_cfg = get_config(
+        f'mmdet::dcn/{det}-rcnn_r50-dconv-c3-c5_fpn_1x_coco.py')
+    gap = Config.fromfile(osp.join(ROOT, 'configs',
+                                   f'{det}_rcnn_r50_dconv_c3_c5_gap.py'))
+    # mmdet::-inherited configs mark the model's scope; mmdet's own do not
+    def model_without(cfg, *keys):
+        return {k: v for k, v in cfg.model.to_dict().items()
+                if k not in ('_scope_', ) + keys}
+
+    assert model_without(gap) == model_without(mmdet_cfg)
+    ours = set()
+    for variant in ('d', 'm'):
+        cfg = Config.fromfile(osp.join(
+            ROOT, 'configs', f'{det}_rcnn_r50_dconv_c3_c5_gcp_{variant}.py'))
+        backbone = cfg.model.backbone.to_dict()
+        assert backbone.pop('type') == 'GCPResNet'
+        assert backbone.pop('variant') == variant.upper()
+        assert backbone.pop('init_cfg')['checkpoint'].endswith('.pth')
+        reference = mmdet_cfg.model.backbone.to_dict()
+        del reference['type'], reference['init_cfg']
+        assert backbone == reference
+        assert model_without(cfg, 'backbone') == \
+            model_without(mmdet_cfg, 'backbone')
+        model = MODELS.build(cfg.model)
+        dcn = [type(layer[0].conv2).__name__ for layer in
+               (model.backbone.layer1, model.backbone.layer3)]
+        assert dcn == ['Conv2d', 'DeformConv2dPack']
+        ours.add(model.backbone.strides)
+    assert ours == {(1, 2, 2, 2), (1, 2, 2, 1)}  # D strides, M pools
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
@@ -95,11 +130,12 @@ def fake_batch(model, with_mask, size=96):
     return model.data_preprocessor(data, training=True)
 
 
-@pytest.mark.parametrize('det', ['faster_rcnn', 'mask_rcnn'])
-@pytest.mark.parametrize('variant', ['d', 'm'])
-def test_loss_and_predict_step(det, variant):
-    cfg = Config.fromfile(osp.join(ROOT, 'configs',
-                                   f'{det}_r50_gcp_{variant}.py'))
+@pytest.mark.parametrize('name', [
+    f'{det}_r50_gcp_{variant}' for det in ('faster_rcnn', 'mask_rcnn')
+    for variant in ('d', 'm')] + ['mask_rcnn_r50_dconv_c3_c5_gcp_m'])
+def test_loss_and_predict_step(name):
+    det = name[:name.index('_rcnn') + 5]
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', f'{name}.py'))
     # fewer proposals/RoIs keep the CPU step short; the model is unchanged
     cfg.model.train_cfg.rpn_proposal.max_per_img = 64
     cfg.model.train_cfg.rcnn.sampler.num = 32

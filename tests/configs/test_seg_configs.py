@@ -1,10 +1,12 @@
 """Segmentation configs build and run a loss and a predict step in mmseg."""
+import ast
 import glob
 import os.path as osp
 
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.hub import get_config
 from mmengine.model import revert_sync_batchnorm
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
@@ -27,7 +29,45 @@ def test_all_segmentation_configs_exist():
     names = {osp.basename(p)[:-3] for p in SEG}
     assert names == {f'{m}_r50_{d}_{k}' for m in ('sem_fpn', 'upernet')
                      for d in ('ade20k', 'cityscapes')
-                     for k in ('gap', 'gcp_d', 'gcp_m')}
+                     for k in ('gap', 'gcp_d', 'gcp_m')} | {
+        f'{m}_r50_d8_{d}_{k}' for m in ('pspnet', 'deeplabv3plus')
+        for d in ('ade20k', 'cityscapes') for k in ('gap', 'gcp')}
+
+
+DILATED = [p for p in SEG if '_d8_' in p]
+
+
+def first_base(path):
+    """The first entry of a config file's ``_base_``."""
+    for node in ast.parse(open(path).read()).body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == '_base_':
+            bases = ast.literal_eval(node.value)
+            return bases if isinstance(bases, str) else bases[0]
+    raise AssertionError(f'{path} has no _base_')
+
+
+@pytest.mark.parametrize('path',
+                         [p for p in DILATED if p.endswith('_gcp.py')],
+                         ids=osp.basename)
+def test_dilated_configs_are_mmsegs_with_the_type_swapped(path):
+    """The drop-in rule: the type and weights change, and the stem (the
+    deep stem of ResNetV1c has no GCP weights); the rest is mmseg's."""
+    cfg = Config.fromfile(path)
+    mmseg_cfg = get_config(first_base(path))
+    backbone = cfg.model.backbone.to_dict()
+    assert backbone.pop('type') == 'GCPResNet'
+    assert backbone.pop('init_cfg')['checkpoint'].endswith('.pth')
+    reference = mmseg_cfg.model.backbone.to_dict()
+    assert reference.pop('type') == 'ResNetV1c'
+    assert backbone == reference
+    assert cfg.model.pretrained is None
+    assert mmseg_cfg.model.pretrained is not None
+    # stage 4 at stride 1: both variants are one network, nothing pools
+    _, model = build(path)
+    assert model.backbone.strides == (1, 2, 1, 1)
+    assert isinstance(model.backbone.c5_pool, torch.nn.Identity)
+    assert model.backbone.layer4[1].conv2.dilation == (4, 4)
+    assert model.backbone.layer4[0].conv2.dilation == (2, 2)  # contracted
 
 
 @pytest.mark.parametrize('path', SEG + [osp.join(
@@ -37,8 +77,8 @@ def test_config_builds(path):
     cfg, model = build(path)
     name = osp.basename(path)
     assert cfg.default_scope == 'mmseg'
-    if '_gcp_' in name:
-        assert type(model.backbone).__name__ == 'GCPResNet'
+    if '_gcp' in name:
+        assert type(model.backbone).__name__ == 'SegGCPResNet'
         assert model.backbone.variant == ('D' if '_gcp_d' in name else 'M')
     else:
         assert type(model.backbone).__name__ == 'ResNetV1c'
@@ -47,7 +87,8 @@ def test_config_builds(path):
     assert model.decode_head.num_classes == classes
 
 
-@pytest.mark.parametrize('path', SEG, ids=osp.basename)
+@pytest.mark.parametrize('path', [p for p in SEG if '_gcp' in p],
+                         ids=osp.basename)
 def test_loss_and_predict_step(path):
     cfg, model = build(path)
     model = revert_sync_batchnorm(model)  # one CPU process, no SyncBN

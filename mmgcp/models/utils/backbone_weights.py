@@ -1,6 +1,6 @@
 """Loading GCP-pretrained classifier checkpoints into a backbone."""
 import os.path as osp
-from typing import Dict, Iterable, Optional
+from typing import Dict, Iterable, Mapping, Optional, Sequence
 
 import torch
 from mmengine.logging import MMLogger
@@ -73,23 +73,41 @@ def extract_backbone_state(checkpoint: object, filename: str,
     return state
 
 
-def load_backbone_checkpoint(module: nn.Module, filename: str,
-                             prefix: Optional[str] = None,
-                             map_location: str = 'cpu') -> None:
+def _under(key: str, prefixes: Iterable[str]) -> bool:
+    return any(key.startswith(p + '.') for p in prefixes)
+
+
+def load_backbone_checkpoint(
+        module: nn.Module,
+        filename: str,
+        prefix: Optional[str] = None,
+        map_location: str = 'cpu',
+        keep_init: Optional[Mapping[str, Sequence[str]]] = None,
+        skip_file: Sequence[str] = ()) -> None:
     """Load a (GCP-)pretrained classifier's backbone weights into ``module``.
 
     Head keys (:data:`HEAD_KEY_PREFIXES`) are dropped with one log line. Any
     backbone key the module expects but the file lacks, any key that is
     neither backbone nor head, and any shape mismatch is an error naming the
-    file and the keys.
+    file and the keys, except for the modules listed in ``keep_init``.
 
     Args:
-        module (nn.Module): the backbone.
+        module (nn.Module): the backbone, already initialised.
         filename (str): a local path or URL mmengine can load.
         prefix (str, optional): take ``prefix.*`` keys only (e.g.
             ``'backbone'`` for a detector checkpoint).
         map_location (str): passed to ``torch.load``. Default: ``'cpu'``.
+        keep_init (Mapping[str, Sequence[str]], optional): modules a
+            classifier checkpoint cannot hold (DCN offsets, plugins), grouped
+            under a label for the log. Their tensors load when the file has
+            them and otherwise keep the module's initialisation; one log line
+            lists those that did.
+        skip_file (Sequence[str]): module names whose BatchNorm tensors in
+            the file are not loaded (where the module has GroupNorm instead).
     """
+    keep_init = {label: list(names)
+                 for label, names in (keep_init or {}).items() if names}
+    kept_modules = [n for names in keep_init.values() for n in names]
     is_url = '://' in filename
     if not is_url and not osp.isfile(osp.expanduser(filename)):
         raise FileNotFoundError(
@@ -97,10 +115,17 @@ def load_backbone_checkpoint(module: nn.Module, filename: str,
             MISSING_CHECKPOINT_HELP)
     checkpoint = CheckpointLoader.load_checkpoint(filename, map_location)
     state = extract_backbone_state(checkpoint, filename, prefix)
+    # only BN layers are skipped: a GroupNorm file has its own at these names
+    bn_layers = [n for n in skip_file if f'{n}.running_mean' in state]
+    skipped = {k for k in state if _under(k, bn_layers)}
+    state = {k: v for k, v in state.items() if k not in skipped}
     head = {k for k in state if k.startswith(HEAD_KEY_PREFIXES)}
     expected = module.state_dict()
     unexpected = set(state) - set(expected) - head
-    missing = {k for k in expected if k not in state and not _is_optional(k)}
+    initialised = {k for k in expected
+                   if k not in state and _under(k, kept_modules)}
+    missing = {k for k in expected if k not in state and not _is_optional(k)
+               and k not in initialised}
     if missing or unexpected:
         problems = []
         if missing:
@@ -123,7 +148,7 @@ def load_backbone_checkpoint(module: nn.Module, filename: str,
                          '; '.join(mismatched[:10]))
     backbone_state = {k: v for k, v in state.items() if k not in head}
     for key in expected:
-        if key not in backbone_state:  # optional counters only
+        if key not in backbone_state:  # counters and ``keep_init`` modules
             backbone_state[key] = expected[key]
     module.load_state_dict(backbone_state, strict=True)
     logger = MMLogger.get_current_instance()
@@ -131,3 +156,17 @@ def load_backbone_checkpoint(module: nn.Module, filename: str,
     logger.info(f'Loaded {len(state) - len(head)} backbone tensors from '
                 f'{filename}; dropped {len(head)} classifier-head tensors '
                 f'({", ".join(dropped) or "none"})')
+    if initialised:
+        groups = []
+        for label, names in keep_init.items():
+            names = [n for n in names
+                     if any(_under(k, [n]) for k in initialised)]
+            if names:
+                groups.append(f'{label} ({len(names)}: '
+                              f'{_format_keys(names, limit=4)})')
+        note = (f'; dropped the file\'s {len(skipped)} tensors of '
+                f'{len(bn_layers)} BN layers'
+                if skipped else '')
+        logger.info(f'Kept the initialisation of {len(initialised)} tensors '
+                    f'{filename} has no weights for: ' + '; '.join(groups) +
+                    note)

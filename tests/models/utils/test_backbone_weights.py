@@ -29,6 +29,20 @@ def released_checkpoint(depth=18, d=64, dropcov=False, seed=0):
         state_dict={'module.' + k: v for k, v in state.items()})
 
 
+def log_lines(fn):
+    """Run ``fn`` and return its result and the messages it logged."""
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    try:
+        result = fn()
+    finally:
+        logger.removeHandler(handler)
+    return result, [r.getMessage() for r in records]
+
+
 def load(path, variant='M', depth=18, prefix=None):
     net = GCPResNet(depth, variant, init_cfg=dict(
         type='Pretrained', checkpoint=str(path), prefix=prefix))
@@ -42,18 +56,10 @@ def test_released_layout_loads_with_equal_weights(tmp_path, variant, dropcov):
     source, ckpt = released_checkpoint(dropcov=dropcov)
     path = tmp_path / 'released.pth.tar'
     torch.save(ckpt, path)
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(handler)
-    try:
-        net = load(path, variant)
-    finally:
-        logger.removeHandler(handler)
+    net, lines = log_lines(lambda: load(path, variant))
     for key, value in source.state_dict().items():
         assert torch.equal(net.state_dict()[key], value), key
-    lines = [r.getMessage() for r in records if 'dropped' in r.getMessage()]
+    lines = [line for line in lines if 'dropped' in line]
     assert len(lines) == 1
     assert 'fc' in lines[0] and 'layer_reduce' in lines[0]
     assert ('eca_layer' in lines[0]) == dropcov
@@ -112,3 +118,84 @@ def test_missing_file_says_how_to_get_one(tmp_path):
         load(tmp_path / 'nope.pth')
     assert 'nope.pth' in str(err.value)
     assert 'convert_official.py' in str(err.value)
+
+
+DCN_AND_PLUGINS = dict(
+    dcn=dict(type='DCNv2', deform_groups=1, fallback_on_stride=False),
+    stage_with_dcn=(False, False, True, True),
+    plugins=[dict(cfg=dict(type='ContextBlock', ratio=1. / 4),
+                  stages=(False, False, False, True),
+                  position='after_conv3')])
+
+
+@pytest.mark.parametrize('backbone', ['GCPResNet', 'SegGCPResNet'])
+def test_dcn_and_plugins_keep_their_init_the_rest_loads(tmp_path, backbone):
+    import mmgcp.models
+    source, ckpt = released_checkpoint(depth=50, d=32)
+    torch.save(ckpt, tmp_path / 'gcp.pth')
+    net = getattr(mmgcp.models, backbone)(
+        50, 'M', init_cfg=dict(type='Pretrained',
+                               checkpoint=str(tmp_path / 'gcp.pth')),
+        **DCN_AND_PLUGINS)
+    _, lines = log_lines(net.init_weights)
+    state = net.state_dict()
+    for key, value in source.state_dict().items():
+        assert torch.equal(state[key], value), key  # DCN weights included
+    offsets = [m for n, m in net.named_modules() if n.endswith('conv_offset')]
+    assert len(offsets) == 6 + 3  # the blocks of layer3 and layer4
+    assert all(not m.weight.any() and not m.bias.any() for m in offsets)
+    # ContextBlock's own init: the last conv of each add branch is zero
+    block = net.layer4[2].context_block
+    assert not block.channel_add_conv[-1].weight.any()
+    assert block.conv_mask.weight.abs().sum() > 0
+    kept = [line for line in lines if line.startswith('Kept')]
+    assert len(kept) == 1
+    assert 'DCN offsets (9: layer3.0.conv2.conv_offset' in kept[0]
+    assert 'plugins (3: layer4.0.context_block' in kept[0]
+    assert 'gcp.pth' in kept[0]
+
+
+def test_dcn_backbone_stays_strict_for_everything_else(tmp_path):
+    _, ckpt = released_checkpoint(depth=50, d=32)
+    del ckpt['state_dict']['module.layer3.1.conv2.weight']
+    torch.save(ckpt, tmp_path / 'cut.pth')
+    net = GCPResNet(50, 'M', init_cfg=dict(
+        type='Pretrained', checkpoint=str(tmp_path / 'cut.pth')),
+        **DCN_AND_PLUGINS)
+    with pytest.raises(KeyError, match=r'cut.pth.*layer3\.1\.conv2\.weight'):
+        net.init_weights()
+
+
+def test_a_dcn_detector_checkpoint_loads_its_offsets(tmp_path):
+    trained = GCPResNet(50, 'M', **DCN_AND_PLUGINS)
+    for p in trained.parameters():
+        p.data.normal_()
+    torch.save({'state_dict': {'backbone.' + k: v for k, v in
+                               trained.state_dict().items()}},
+               tmp_path / 'det.pth')
+    net = GCPResNet(50, 'M', init_cfg=dict(
+        type='Pretrained', checkpoint=str(tmp_path / 'det.pth'),
+        prefix='backbone.'), **DCN_AND_PLUGINS)
+    _, lines = log_lines(net.init_weights)
+    assert not [line for line in lines if line.startswith('Kept')]
+    for key, value in trained.state_dict().items():
+        assert torch.equal(net.state_dict()[key], value), key
+
+
+def test_groupnorm_backbone_takes_the_convs_only(tmp_path):
+    source, ckpt = released_checkpoint(depth=18)
+    torch.save(ckpt, tmp_path / 'bn.pth')
+    net = GCPResNet(18, 'M', norm_cfg=dict(type='GN', num_groups=8),
+                    init_cfg=dict(type='Pretrained',
+                                  checkpoint=str(tmp_path / 'bn.pth')))
+    _, lines = log_lines(net.init_weights)
+    assert torch.equal(net.layer2[0].conv1.weight,
+                       source.layer2[0].conv1.weight)
+    assert torch.equal(net.layer2[0].downsample[0].weight,
+                       source.layer2[0].downsample[0].weight)
+    for norm in (net.layer2[0].gn1, net.layer2[0].downsample[1], net.gn1):
+        assert torch.equal(norm.weight, torch.ones_like(norm.weight))
+        assert not norm.bias.any()
+    kept = [line for line in lines if line.startswith('Kept')]
+    assert len(kept) == 1 and 'GroupNorm layers (20:' in kept[0]
+    assert "dropped the file's" in kept[0] and '20 BN layers' in kept[0]
