@@ -4,13 +4,13 @@
     python tools/convert_official.py --download NAME OUT [--backbone]
     python tools/convert_official.py --list
 
-Recognises the GCP_Optimization/DropCov, fast-MPN-COV model-zoo and
-fast-MPN-COV training layouts, reports what it renamed and dropped, and
+Recognises the GCP_Optimization/DropCov (ResNet and MobileNetV2),
+fast-MPN-COV model-zoo and fast-MPN-COV training layouts, reports what it renamed and dropped, and
 writes a classifier checkpoint (``meta`` + ``state_dict``) in the keys of
 the pretraining configs (mmpretrain's ``ImageClassifier``: ``backbone.``,
 ``neck.``, ``head.``); the report names the config that builds it. With
-``--backbone`` it writes the backbone-only file for the detection configs
-instead (sha256 in its name).
+``--backbone`` it writes the backbone-only file for dense tasks instead
+(sha256 in its name; a ResNet's for ``GCPResNet``).
 ``--zoo-name`` (implied by ``--download``) adds the model-zoo metadata and
 checks the file is that model. Files are read with ``weights_only=True``.
 """
@@ -34,7 +34,7 @@ def main():
     parser.add_argument('src', nargs='?', help='released checkpoint file')
     parser.add_argument('out', nargs='?')
     parser.add_argument('--backbone', action='store_true',
-                        help='write the GCPResNet backbone file instead')
+                        help='write the backbone file instead')
     parser.add_argument('--zoo-name', help='the model-zoo entry SRC is')
     parser.add_argument('--download', metavar='NAME',
                         help='fetch model-zoo entry NAME (direct links only)')

@@ -15,9 +15,11 @@ Released layouts are recognised by their keys:
   ``classifier.*`` = fc.
 
 They convert to the keys of mmgcp's pretraining configs, mmpretrain's
-``ImageClassifier`` with a ResNet ``backbone``, a :class:`GCPNeck` ``neck``
-and a ``LinearClsHead`` ``head`` (GAP releases: mmpretrain's plain ResNet
-classifier).
+``ImageClassifier`` with a ResNet or MobileNetV2 ``backbone``, a
+:class:`GCPNeck` ``neck`` and a ``LinearClsHead`` ``head`` (GAP releases:
+mmpretrain's plain classifier). The GCP_Optimization MobileNetV2 releases
+have torchvision's names (``features.0`` .. ``features.18``), a
+``dimension_reduction.{0,1}`` reduction and ``classifier.1``.
 """
 import hashlib
 import os
@@ -52,6 +54,32 @@ _TO_CLASSIFIER = tuple((k, 'backbone.' + k) for k in TRUNK_KEYS) + (
 )
 
 
+# torchvision's MobileNetV2 ``features.i`` -> mmpretrain's ``layerS.B``:
+# blocks per stage of the inverted-residual settings
+_MOBILENET_V2_BLOCKS = (1, 2, 3, 4, 3, 3, 1)
+_MOBILENET_V2_FEATURES = {
+    str(1 + sum(_MOBILENET_V2_BLOCKS[:stage]) + block):
+    f'layer{stage + 1}.{block}'
+    for stage, count in enumerate(_MOBILENET_V2_BLOCKS)
+    for block in range(count)}
+# inside a block: torchvision's Sequential indices -> mmpretrain's ConvModules
+# (the first block has no expansion conv)
+_MOBILENET_V2_FIRST_BLOCK = {'conv.0.0': 'conv.0.conv', 'conv.0.1': 'conv.0.bn',
+                             'conv.1': 'conv.1.conv', 'conv.2': 'conv.1.bn'}
+_MOBILENET_V2_BLOCK = {'conv.0.0': 'conv.0.conv', 'conv.0.1': 'conv.0.bn',
+                       'conv.1.0': 'conv.1.conv', 'conv.1.1': 'conv.1.bn',
+                       'conv.2': 'conv.2.conv', 'conv.3': 'conv.2.bn'}
+_MOBILENET_V2_HEAD = (
+    ('features.0.0.', 'backbone.conv1.conv.'),
+    ('features.0.1.', 'backbone.conv1.bn.'),
+    ('features.18.0.', 'backbone.conv2.conv.'),
+    ('features.18.1.', 'backbone.conv2.bn.'),
+    ('dimension_reduction.0.', 'neck.layer_reduce.'),
+    ('dimension_reduction.1.', 'neck.layer_reduce_bn.'),
+    ('classifier.1.', 'head.fc.'),
+)
+
+
 class CheckpointLayoutError(ValueError):
     """A checkpoint is of no layout mmgcp knows."""
 
@@ -73,7 +101,8 @@ def detect_layout(checkpoint: object, filename: str = '<checkpoint>'
     if any(k.startswith('features.module.') for k in keys):
         return 'fast_mpn_cov_train', state
     if keys and all(k.startswith('module.') for k in keys) and \
-            any(k.startswith('module.layer1.') for k in keys):
+            any(k.startswith(('module.layer1.', 'module.features.1.'))
+                for k in keys):
         return 'gcp_optimization', state
     if any(k.startswith('layer1.') for k in keys) and 'conv1.weight' in keys:
         return 'fast_mpn_cov_zoo', state
@@ -116,28 +145,44 @@ def _released_names(layout: str, state: Dict[str, torch.Tensor]
     return out, renames
 
 
-def _classifier_key(name: str) -> Optional[str]:
+def _mobilenet_v2_key(name: str) -> Optional[str]:
+    for old, new in _MOBILENET_V2_HEAD:
+        if name.startswith(old):
+            return new + name[len(old):]
+    m = re.match(r'features\.(\d+)\.(conv\.\d+(?:\.\d+)?)\.(\w+)$', name)
+    if not m or m.group(1) not in _MOBILENET_V2_FEATURES:
+        return None
+    inner = (_MOBILENET_V2_FIRST_BLOCK if m.group(1) == '1'
+             else _MOBILENET_V2_BLOCK).get(m.group(2))
+    if inner is None:
+        return None
+    return (f'backbone.{_MOBILENET_V2_FEATURES[m.group(1)]}.{inner}.'
+            f'{m.group(3)}')
+
+
+def _classifier_key(name: str, model: str = 'resnet') -> Optional[str]:
+    if model == 'mobilenet_v2':
+        return _mobilenet_v2_key(name)
     for old, new in _TO_CLASSIFIER:
         if name.startswith(old):
             return new + name[len(old):]
     return None
 
 
+def _released_model(released: Dict[str, torch.Tensor]) -> str:
+    """The architecture family of a state dict in the released names."""
+    return 'mobilenet_v2' if 'features.18.0.weight' in released \
+        else 'resnet'
+
+
 def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
-    """depth, pooling, reduced channels d and classes of a classifier state
-    dict in mmgcp's keys (``backbone.``, ``neck.``, ``head.``)."""
-    blocks = {stage: len({k.split('.')[2] for k in state
-                          if k.startswith(f'backbone.layer{stage}.')})
-              for stage in (1, 2, 3, 4)}
-    bottleneck = 'backbone.layer1.0.conv3.weight' in state
-    depths = {(False, (2, 2, 2, 2)): 18, (False, (3, 4, 6, 3)): 34,
-              (True, (3, 4, 6, 3)): 50, (True, (3, 4, 23, 3)): 101}
-    key = (bottleneck, tuple(blocks[s] for s in (1, 2, 3, 4)))
-    if key not in depths:
-        raise CheckpointLayoutError(
-            f'not a ResNet-18/34/50/101 (blocks per stage {key[1]}, '
-            f'bottleneck {bottleneck})')
-    arch = dict(depth=depths[key])
+    """model (``'resnet'``, ``'mobilenet_v2'``), ResNet depth, pooling,
+    reduced channels d and classes of a classifier state dict in mmgcp's
+    keys (``backbone.``, ``neck.``, ``head.``)."""
+    if 'backbone.layer7.0.conv.0.conv.weight' in state:
+        arch = dict(model='mobilenet_v2')
+    else:
+        arch = dict(model='resnet', depth=_resnet_depth(state))
     if 'neck.layer_reduce.weight' in state:
         arch['reduced_channels'] = state['neck.layer_reduce.weight'].shape[0]
         arch['pooling'] = 'dropcov' if \
@@ -147,6 +192,21 @@ def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
     if 'head.fc.weight' in state:
         arch['num_classes'] = state['head.fc.weight'].shape[0]
     return arch
+
+
+def _resnet_depth(state: Dict[str, torch.Tensor]) -> int:
+    blocks = {stage: len({k.split('.')[2] for k in state
+                          if k.startswith(f'backbone.layer{stage}.')})
+              for stage in (1, 2, 3, 4)}
+    bottleneck = 'backbone.layer1.0.conv3.weight' in state
+    depths = {(False, (2, 2, 2, 2)): 18, (False, (3, 4, 6, 3)): 34,
+              (True, (3, 4, 6, 3)): 50, (True, (3, 4, 23, 3)): 101}
+    key = (bottleneck, tuple(blocks[s] for s in (1, 2, 3, 4)))
+    if key not in depths:
+        raise CheckpointLayoutError(
+            f'not a ResNet-18/34/50/101 or MobileNetV2 (ResNet blocks per '
+            f'stage {key[1]}, bottleneck {bottleneck})')
+    return depths[key]
 
 
 def convert_official(checkpoint: object, filename: str = '<checkpoint>',
@@ -164,9 +224,10 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>',
     """
     layout, raw = detect_layout(checkpoint, filename)
     released, renames = _released_names(layout, raw)
+    model = _released_model(released)
     state, dropped = {}, []
     for key, value in released.items():
-        new = _classifier_key(key)
+        new = _classifier_key(key, model)
         if new is None:
             dropped.append(key)
         else:
@@ -175,7 +236,8 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>',
     zoo = {}
     if zoo_name is not None:
         entry = zoo_entry(zoo_name)
-        expected = dict(depth=entry.depth, pooling=entry.pooling)
+        expected = dict(model=entry.model, depth=entry.depth,
+                        pooling=entry.pooling)
         if entry.reduced_channels is not None:
             expected['reduced_channels'] = entry.reduced_channels
         wrong = {k: (v, arch.get(k)) for k, v in expected.items()
@@ -187,9 +249,9 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>',
                     for k, (want, got) in wrong.items()))
         zoo = dict(zoo_name=entry.name, top1=entry.top1, top5=entry.top5,
                    schedule=entry.schedule, source_page=entry.page)
-    config = config_name(arch['depth'], arch['pooling'],
+    config = config_name(arch.get('depth'), arch['pooling'],
                          arch.get('reduced_channels'),
-                         zoo.get('schedule', 'LRnorm'))
+                         zoo.get('schedule', 'LRnorm'), arch['model'])
     options = config_options(arch.get('reduced_channels'),
                              arch.get('num_classes', 1000))
     report = [f'layout: {layout}', f'architecture: {arch}']
@@ -255,12 +317,14 @@ def _save_with_hash(obj: dict, out: str) -> str:
 
 
 def export_backbone(src: str, out: str) -> str:
-    """Write the backbone of a classifier checkpoint for ``GCPResNet``.
+    """Write the backbone of a classifier checkpoint for dense tasks.
 
+    A ResNet's weights are for ``GCPResNet``, a MobileNetV2's for the
+    ``MobileNetV2`` of mmdet, mmseg and mmpretrain (the same key names).
     The file holds ``meta`` and ``state_dict`` (trunk keys only, no prefix)
     and is named ``<out stem>-<sha256[:8]>.pth`` (mmdet's publish
-    convention). (``GCPResNet`` also loads a whole classifier checkpoint
-    directly with ``prefix='backbone.'`` in its ``init_cfg``.)
+    convention). (Both also load a whole classifier checkpoint directly with
+    ``prefix='backbone.'`` in their ``init_cfg``.)
 
     Returns:
         str: the final path.
@@ -269,9 +333,10 @@ def export_backbone(src: str, out: str) -> str:
     arch = infer_architecture(state)
     backbone = {k[len('backbone.'):]: v for k, v in state.items()
                 if k.startswith('backbone.')}
-    meta = dict(source=osp.basename(src), depth=arch['depth'],
-                pretrain_pooling=arch['pooling'],
+    target = 'GCPResNet' if arch['model'] == 'resnet' else 'MobileNetV2'
+    meta = dict(source=osp.basename(src), model=arch['model'],
+                depth=arch.get('depth'), pretrain_pooling=arch['pooling'],
                 pretrain_reduced_channels=arch.get('reduced_channels'),
-                note='GCPResNet backbone weights; load with '
+                note=f'{target} backbone weights; load with '
                 "init_cfg=dict(type='Pretrained', checkpoint=...)")
     return _save_with_hash(dict(meta=meta, state_dict=backbone), out)

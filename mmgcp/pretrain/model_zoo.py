@@ -1,7 +1,7 @@
-"""The officially released GCP ResNet classifiers, and their download.
+"""The officially released GCP classifiers, and their download.
 
 One table (:data:`MODEL_ZOO`) with what the authors' READMEs state: name,
-depth, pooling, d, schedule, top-1/top-5 on ImageNet val, where to get it,
+model (ResNet depth or MobileNetV2), pooling, d, schedule, top-1/top-5 on ImageNet val, where to get it,
 and the pretraining config that builds the same classifier.
 Most releases sit on Google/Baidu Drive behind a confirmation page and must
 be fetched by hand (``url`` is None, ``page`` says where); the fast-MPN-COV
@@ -33,9 +33,10 @@ FAST_MPN_COV = 'https://github.com/jiangtaoxie/fast-MPN-COV'
 SCHEDULE_TAGS = {'LRnorm': 'lrnorm', 'LRfast': 'lrfast', 'LRadju': 'lradj'}
 
 
-def config_name(depth: int, pooling: str,
+def config_name(depth: Optional[int], pooling: str,
                 reduced_channels: Optional[int] = None,
-                schedule: str = 'LRnorm') -> Optional[str]:
+                schedule: str = 'LRnorm',
+                model: str = 'resnet') -> Optional[str]:
     """The pretraining config (``configs/pretrain/...``) of a classifier.
 
     A schedule without a config of its own (e.g. the fast-MPN-COV recipe)
@@ -43,18 +44,26 @@ def config_name(depth: int, pooling: str,
     config (:func:`config_options` says what to override). ``None`` for a
     pooling no config has.
     """
-    if pooling == 'gap':
-        model = f'resnet{depth}'
-    elif pooling in ('isqrt', 'dropcov'):
+    if model not in ('resnet', 'mobilenet_v2'):
+        return None
+    net = f'resnet{depth}' if model == 'resnet' else 'mobilenet-v2'
+    if pooling in ('isqrt', 'dropcov') and not (
+            model == 'mobilenet_v2' and pooling == 'dropcov'):
         d = reduced_channels if reduced_channels in (128, 256) else 256
-        model = f'resnet{depth}-{pooling}-d{d}'
-    else:
+        net = f'{net}-{pooling}-d{d}'
+    elif pooling != 'gap':
         return None
     tag = SCHEDULE_TAGS.get(schedule, 'lrnorm')
-    if tag != 'lrnorm' and not (pooling == 'gap' or model.endswith(
-            'isqrt-d256')):
+    # LR_fast and LR_adj configs: GAP and iSQRT-COV d=256 (and MobileNetV2's
+    # d=128 LR_adj release)
+    if tag != 'lrnorm' and not (
+            pooling == 'gap' or net.endswith('isqrt-d256') or
+            (model == 'mobilenet_v2' and tag == 'lradj')):
         tag = 'lrnorm'
-    return f'configs/pretrain/{model}_8xb32-{tag}_in1k.py'
+    if model == 'resnet':
+        return f'configs/pretrain/{net}_8xb32-{tag}_in1k.py'
+    batch = 24 if tag == 'lradj' else 12
+    return f'configs/pretrain/{net}_8xb{batch}-{tag}_in1k.py'
 
 
 def config_options(reduced_channels: Optional[int] = None,
@@ -82,7 +91,7 @@ def _hash_prefix(name: str) -> Optional[str]:
 class ZooEntry:
     """One released classifier."""
     name: str
-    depth: int
+    depth: Optional[int]  # ResNet depth; None for other models
     pooling: str  # 'isqrt', 'dropcov' or 'gap'
     reduced_channels: Optional[int]  # d
     schedule: str
@@ -90,6 +99,14 @@ class ZooEntry:
     top5: Optional[float]
     page: str
     url: Optional[str] = None  # direct download, when there is one
+    model: str = 'resnet'  # or 'mobilenet_v2'
+    params: Optional[int] = None  # as published, where given
+
+    @property
+    def model_name(self) -> str:
+        """``ResNet-50``, ``MobileNetV2`` ..."""
+        return f'ResNet-{self.depth}' if self.model == 'resnet' \
+            else 'MobileNetV2'
 
     @property
     def sha256_prefix(self) -> Optional[str]:
@@ -100,7 +117,7 @@ class ZooEntry:
     def config(self) -> Optional[str]:
         """The pretraining config that builds this classifier."""
         return config_name(self.depth, self.pooling, self.reduced_channels,
-                           self.schedule)
+                           self.schedule, self.model)
 
 
 def _gcp_opt(depth, schedule, top1, top5, dim=256, pooling='isqrt'):
@@ -109,6 +126,15 @@ def _gcp_opt(depth, schedule, top1, top5, dim=256, pooling='isqrt'):
     return ZooEntry(f'ResNet{depth}_{kind}_{schedule}{suffix}', depth,
                     pooling, dim if pooling == 'isqrt' else None, schedule,
                     top1, top5, GCP_OPTIMIZATION)
+
+
+def _mobilenet_v2(schedule, top1, top5, params, dim=256, pooling='isqrt'):
+    kind = 'GCP' if pooling == 'isqrt' else 'GAP'
+    suffix = '_128' if dim == 128 else ''
+    return ZooEntry(f'MobileNetV2_{kind}_{schedule}{suffix}', None, pooling,
+                    dim if pooling == 'isqrt' else None, schedule, top1,
+                    top5, GCP_OPTIMIZATION, model='mobilenet_v2',
+                    params=params)
 
 
 MODEL_ZOO: List[ZooEntry] = [
@@ -129,6 +155,17 @@ MODEL_ZOO: List[ZooEntry] = [
     _gcp_opt(101, 'LRadju', 79.18, 94.47),
     _gcp_opt(50, 'LRnorm', 76.02, 92.97, pooling='gap'),
     _gcp_opt(101, 'LRnorm', 77.67, 93.83, pooling='gap'),
+    # GCP_Optimization MobileNetV2 1.0: iSQRT-COV after the last 1x1 conv;
+    # parameters of the released architectures (the authors' model code;
+    # torchvision's for GAP)
+    _mobilenet_v2('LRnorm', 71.62, 90.18, 3_504_872, pooling='gap'),
+    _mobilenet_v2('LRfast', 69.29, 89.01, 3_504_872, pooling='gap'),
+    _mobilenet_v2('LRadju', 71.27, 90.08, 3_504_872, pooling='gap'),
+    _mobilenet_v2('LRnorm', 74.39, 91.86, 35_449_064),
+    _mobilenet_v2('LRfast', 72.45, 90.51, 35_449_064),
+    _mobilenet_v2('LRadju', 73.97, 91.53, 35_449_064),
+    _mobilenet_v2('LRnorm', 73.28, 91.26, 10_644_968, dim=128),
+    _mobilenet_v2('LRadju', 72.58, 90.87, 10_644_968, dim=128),
     # DropCov (NeurIPS 2022): d=128 (the parameter counts say so)
     ZooEntry('ResNet34_DropCov', 34, 'dropcov', 128, 'LRnorm', 76.81, None,
              DROPCOV),
@@ -158,16 +195,18 @@ def zoo_entry(name: str) -> ZooEntry:
 
 def zoo_markdown() -> str:
     """The table as Markdown, for the README."""
-    lines = ['| name | depth | pooling | d | schedule | top-1 | top-5 | '
-             'source | config |',
-             '|---|---|---|---|---|---|---|---|---|']
+    lines = ['| name | model | pooling | d | schedule | top-1 | top-5 | '
+             'params | source | config |',
+             '|---|---|---|---|---|---|---|---|---|---|']
     for e in MODEL_ZOO:
         source = f'[download]({e.url})' if e.url else f'[page]({e.page})'
         config = f'`{osp.basename(e.config)}`' if e.config else '-'
         lines.append(
-            f'| {e.name} | {e.depth} | {e.pooling} | '
+            f'| {e.name} | {e.model_name} | {e.pooling} | '
             f'{e.reduced_channels or "-"} | {e.schedule} | {e.top1:.2f} | '
-            f'{"-" if e.top5 is None else f"{e.top5:.2f}"} | {source} | '
+            f'{"-" if e.top5 is None else f"{e.top5:.2f}"} | '
+            f'{"-" if e.params is None else f"{e.params / 1e6:.2f}M"} | '
+            f'{source} | '
             f'{config} |')
     return '\n'.join(lines)
 

@@ -50,7 +50,11 @@ class GCPNeck(BaseModule):
         norm_cfg (dict): the reduction's normalisation layer.
             Default: ``dict(type='BN')``.
         act_cfg (dict): the reduction's activation (the ResNet releases use
-            ReLU). Default: ``dict(type='ReLU', inplace=True)``.
+            ReLU, the MobileNetV2 and ShuffleNetV2 ones ReLU6).
+            Default: ``dict(type='ReLU', inplace=True)``.
+        dropout_rate (float): dropout on the pooled vector while training
+            (0.2 in the MobileNetV2 release, before its classifier).
+            Default: 0.
         init_cfg (dict | list, optional): initialisation; by default the
             reduction conv is He-normal initialised (fan out), as the
             released models' training code does.
@@ -67,6 +71,7 @@ class GCPNeck(BaseModule):
                  pooling_cfg: Optional[dict] = None,
                  norm_cfg: dict = dict(type='BN'),
                  act_cfg: dict = dict(type='ReLU', inplace=True),
+                 dropout_rate: float = 0.,
                  init_cfg: Optional[Union[dict, list]] = dict(
                      type='Kaiming', layer='Conv2d')) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -92,6 +97,11 @@ class GCPNeck(BaseModule):
             raise TypeError(f'GCPNeck: bad pooling_cfg for {pooling!r}: '
                             f'{err}') from None
         self.pooling_name = pooling
+        if not 0 <= dropout_rate < 1:
+            raise ValueError(f'GCPNeck: dropout_rate must be in [0, 1), got '
+                             f'{dropout_rate}')
+        self.dropout = nn.Dropout(dropout_rate) if dropout_rate > 0 \
+            else nn.Identity()
 
     @property
     def out_channels(self) -> int:
@@ -111,5 +121,5 @@ class GCPNeck(BaseModule):
         if x.dim() != 4 or x.shape[1] != self.in_channels:
             raise ValueError(f'GCPNeck expects B x {self.in_channels} x H x '
                              f'W features, got {tuple(x.shape)}')
-        out = self.pooling(self.reduce(x))
+        out = self.dropout(self.pooling(self.reduce(x)))
         return out if isinstance(inputs, torch.Tensor) else (out, )

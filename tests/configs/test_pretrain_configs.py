@@ -12,7 +12,11 @@ from mmgcp.pretrain import SCHEDULES, GCPNeck
 
 from conftest import PRETRAIN_DEMO_CONFIG, ROOT, build_config_model
 
-PRETRAIN = sorted(glob.glob(osp.join(ROOT, 'configs', 'pretrain', '*.py')))
+ALL_PRETRAIN = sorted(glob.glob(osp.join(ROOT, 'configs', 'pretrain',
+                                         '*.py')))
+PRETRAIN = [p for p in ALL_PRETRAIN if osp.basename(p).startswith('resnet')]
+MOBILENET = [p for p in ALL_PRETRAIN
+             if osp.basename(p).startswith('mobilenet-v2')]
 STUDY = sorted(glob.glob(osp.join(ROOT, 'configs', 'study', '*.py')))
 NAME = re.compile(r'resnet(\d+)(?:-(isqrt|dropcov)-d(\d+))?_8xb32-'
                   r'(lrnorm|lrfast|lradj)_in1k\.py')
@@ -28,6 +32,7 @@ PARAMS_GAP = {18: 11_689_512, 34: 21_797_672, 50: 25_557_032,
 
 
 def test_every_family_has_its_configs():
+    assert sorted(PRETRAIN + MOBILENET) == ALL_PRETRAIN
     names = {osp.basename(p) for p in PRETRAIN}
     assert all(NAME.fullmatch(n) for n in names), names
     for depth in (18, 34, 50, 101):
@@ -75,6 +80,55 @@ def test_pretrain_config_builds_the_papers_model(path):
     assert [t.type for t in cfg.train_dataloader.dataset.pipeline] == [
         'LoadImageFromFile', 'RandomResizedCrop', 'RandomFlip', 'PackInputs']
     assert cfg.val_evaluator.type == 'Accuracy'
+
+
+MOBILENET_NAME = re.compile(r'mobilenet-v2(?:-isqrt-d(\d+))?_8xb(12|24)-'
+                            r'(lrnorm|lrfast|lradj)_in1k\.py')
+# the released models' parameter counts (1000 classes)
+PARAMS_MOBILENET = {None: 3_504_872, '256': 35_449_064, '128': 10_644_968}
+# the authors' recipe: schedule -> (lr, batch per GPU of 8)
+MOBILENET_RECIPES = {'lrnorm': (0.045, 12), 'lrfast': (0.06, 12),
+                     'lradj': (0.06, 24)}
+
+
+def test_mobilenet_has_the_released_models():
+    names = {osp.basename(p) for p in MOBILENET}
+    assert all(MOBILENET_NAME.fullmatch(n) for n in names), names
+    assert names == {
+        'mobilenet-v2_8xb12-lrnorm_in1k.py',
+        'mobilenet-v2_8xb12-lrfast_in1k.py',
+        'mobilenet-v2_8xb24-lradj_in1k.py',
+        'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py',
+        'mobilenet-v2-isqrt-d256_8xb12-lrfast_in1k.py',
+        'mobilenet-v2-isqrt-d256_8xb24-lradj_in1k.py',
+        'mobilenet-v2-isqrt-d128_8xb12-lrnorm_in1k.py',
+        'mobilenet-v2-isqrt-d128_8xb24-lradj_in1k.py'}
+
+
+@pytest.mark.parametrize('path', MOBILENET, ids=osp.basename)
+def test_mobilenet_config_builds_the_released_model(path):
+    d, batch, tag = MOBILENET_NAME.fullmatch(osp.basename(path)).groups()
+    cfg = Config.fromfile(path)
+    model = build_config_model(path)
+    assert type(model.backbone).__name__ == 'MobileNetV2'
+    assert sum(p.numel() for p in model.parameters()) == \
+        PARAMS_MOBILENET[d]
+    if d is None:
+        assert type(model.neck).__name__ == 'GlobalAveragePooling'
+    else:
+        assert model.neck.reduced_channels == int(d)
+        assert type(model.neck.layer_reduce_act).__name__ == 'ReLU6'
+        assert model.neck.dropout.p == 0.2
+    with torch.no_grad():
+        assert model(torch.randn(1, 3, 64, 64)).shape == (1, 1000)
+    lr, per_gpu = MOBILENET_RECIPES[tag]
+    schedule = 'MobileNetV2_' + TAGS[tag]
+    assert cfg.param_scheduler.schedule == schedule
+    assert cfg.train_cfg.max_epochs == SCHEDULES[schedule][0]
+    assert cfg.optim_wrapper.optimizer.lr == SCHEDULES[schedule][1] == lr
+    assert cfg.optim_wrapper.optimizer.weight_decay == 4e-5
+    assert cfg.train_dataloader.batch_size == per_gpu == int(batch)
+    assert cfg.auto_scale_lr.base_batch_size == 8 * per_gpu
 
 
 def test_demo_config_builds():

@@ -15,7 +15,8 @@ import torch
 import torchvision
 from torch import nn
 
-__all__ = ['ReleasedGCPResNet', 'released_checkpoint', 'randomise']
+__all__ = ['ReleasedGCPResNet', 'ReleasedGCPMobileNetV2',
+           'released_checkpoint', 'randomise']
 
 
 def _covariance(x: torch.Tensor) -> torch.Tensor:
@@ -93,15 +94,61 @@ class ReleasedGCPResNet(nn.Module):
         return self.fc(_upper_triangle(cov))
 
 
-def randomise(model: nn.Module, seed: int = 0) -> nn.Module:
+class ReleasedGCPMobileNetV2(nn.Module):
+    """A released GCP (or GAP) MobileNetV2 1.0 (GCP_Optimization), with its
+    key names: torchvision's ``features``; for GCP a
+    ``dimension_reduction`` (1x1 conv without bias, BN, ReLU6) on the last
+    1x1 conv's 1280 channels, iSQRT-COV (5 iterations), the upper triangle
+    and ``classifier`` = Dropout(0.2) + Linear; GAP is torchvision's model.
+    """
+
+    def __init__(self, pooling: str = 'isqrt', dim: int = 256,
+                 num_classes: int = 1000) -> None:
+        super().__init__()
+        net = torchvision.models.mobilenet_v2(num_classes=num_classes)
+        self.features = net.features
+        self.pooling = pooling
+        if pooling == 'gap':
+            self.classifier = net.classifier
+            return
+        self.dimension_reduction = nn.Sequential(
+            nn.Conv2d(1280, dim, 1, bias=False), nn.BatchNorm2d(dim),
+            nn.ReLU6(inplace=True))
+        self.classifier = nn.Sequential(
+            nn.Dropout(0.2), nn.Linear(dim * (dim + 1) // 2, num_classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.features(x)
+        if self.pooling == 'gap':
+            return self.classifier(x.mean(dim=(2, 3)))
+        cov = _newton_schulz_sqrt(_covariance(self.dimension_reduction(x)), 5)
+        return self.classifier(_upper_triangle(cov))
+
+
+def randomise(model: nn.Module, seed: int = 0,
+              keep_weights: bool = False) -> nn.Module:
     """Give every tensor a trained-looking random value (BN statistics
-    included), so a wrong mapping cannot go unnoticed."""
+    included), so a wrong mapping cannot go unnoticed.
+
+    ``keep_weights`` keeps the conv and linear weights of the model's own
+    (variance-preserving) initialisation and randomises the rest around
+    BN's identity: deep thin networks (MobileNetV2) otherwise lose all
+    spatial variation, and their covariance is rounding noise.
+    """
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for key, tensor in model.state_dict().items():
             if key.endswith('running_var'):
                 tensor.copy_(torch.rand(tensor.shape, generator=g) + 0.5)
-            elif tensor.is_floating_point():
+            elif not tensor.is_floating_point():
+                continue
+            elif keep_weights and tensor.dim() > 1:
+                continue
+            elif keep_weights and key.endswith('bn.weight') or \
+                    keep_weights and tensor.dim() == 1 and \
+                    key.endswith('.weight'):
+                tensor.copy_(1 + torch.randn(tensor.shape, generator=g) * 0.1)
+            else:
                 tensor.copy_(torch.randn(tensor.shape, generator=g) * 0.1)
     return model.eval()
 
@@ -110,7 +157,7 @@ _TRAIN_FEATURES = {'conv1': 0, 'bn1': 1, 'layer1': 4, 'layer2': 5,
                    'layer3': 6, 'layer4': 7}
 
 
-def released_checkpoint(model: ReleasedGCPResNet, layout: str,
+def released_checkpoint(model: nn.Module, layout: str,
                         landscape_names: bool = False) -> Dict:
     """The model saved as a release of ``layout`` would hold it.
 

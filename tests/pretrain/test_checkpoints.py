@@ -11,8 +11,8 @@ from mmgcp.pretrain import (CheckpointLayoutError, convert_official,
                             export_backbone)
 
 from conftest import ROOT, build_config_model, run_tool, venv_python
-from reference_models import (ReleasedGCPResNet, randomise,
-                              released_checkpoint)
+from reference_models import (ReleasedGCPMobileNetV2, ReleasedGCPResNet,
+                              randomise, released_checkpoint)
 
 LAYOUTS = ['gcp_optimization', 'fast_mpn_cov_zoo', 'fast_mpn_cov_train']
 
@@ -71,6 +71,51 @@ def test_dropcov_release_evaluates_the_plain_covariance(tmp_path):
         'neck.pooling.eca_layer.conv.weight'],
         reference.eca_layer.conv.weight)
     assert_same_logits(reference, converted, tmp_path)
+
+
+@pytest.mark.parametrize('pooling,dim,config', [
+    ('isqrt', 256, 'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py'),
+    ('isqrt', 128, 'mobilenet-v2-isqrt-d128_8xb12-lrnorm_in1k.py'),
+    ('isqrt', 24, 'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py'),
+    ('gap', None, 'mobilenet-v2_8xb12-lrnorm_in1k.py')])
+def test_mobilenet_v2_releases_give_the_authors_logits(tmp_path, pooling,
+                                                       dim, config):
+    reference = randomise(ReleasedGCPMobileNetV2(pooling, dim or 256,
+                                                 num_classes=5),
+                          keep_weights=True)
+    converted, report = convert_official(
+        released_checkpoint(reference, 'gcp_optimization'), 'mbv2.pth.tar')
+    meta = converted['meta']
+    assert (meta['model'], meta['pooling'], meta.get('reduced_channels'),
+            meta['num_classes']) == ('mobilenet_v2', pooling, dim, 5)
+    assert meta['config'] == f'configs/pretrain/{config}'
+    assert 'dropped: ' not in '\n'.join(report)  # every tensor mapped
+    state = converted['state_dict']
+    assert torch.equal(state['backbone.layer1.0.conv.1.bn.running_var'],
+                       reference.features[1].conv[2].running_var)
+    assert torch.equal(state['backbone.layer7.0.conv.2.conv.weight'],
+                       reference.features[17].conv[2].weight)
+    features = reference.features(torch.randn(1, 3, 64, 64))
+    # positions must differ for a covariance to compare (not rounding noise)
+    assert features.std(dim=(2, 3)).mean() > 1e-3
+    assert_same_logits(reference, converted, tmp_path)
+
+
+def test_mobilenet_v2_zoo_entry_is_checked():
+    reference = ReleasedGCPMobileNetV2('isqrt', 128)
+    checkpoint = released_checkpoint(reference, 'gcp_optimization')
+    converted, _ = convert_official(checkpoint, 'x.pth.tar',
+                                    zoo_name='MobileNetV2_GCP_LRadju_128')
+    assert converted['meta']['top1'] == 72.58
+    assert converted['meta']['config'].endswith(
+        'mobilenet-v2-isqrt-d128_8xb24-lradj_in1k.py')
+    with pytest.raises(CheckpointLayoutError,
+                       match='reduced_channels is 128, expected 256'):
+        convert_official(checkpoint, 'x.pth.tar',
+                         zoo_name='MobileNetV2_GCP_LRadju')
+    with pytest.raises(CheckpointLayoutError, match='model is mobilenet_v2'):
+        convert_official(checkpoint, 'x.pth.tar',
+                         zoo_name='ResNet50_GCP_LRnorm_128')
 
 
 def test_gap_release_is_mmpretrains_resnet(tmp_path):

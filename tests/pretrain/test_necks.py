@@ -82,3 +82,26 @@ def test_bad_arguments():
         GCPNeck(8, 4, 'isqrt', pooling_cfg=dict(alpha=0.5))
     with pytest.raises(ValueError, match='B x 8 x H x W.*4, 3, 2, 2'):
         GCPNeck(8, 4)(torch.randn(4, 3, 2, 2))
+
+
+def test_dropout_on_the_pooled_vector_in_training_only():
+    neck = GCPNeck(16, reduced_channels=8, dropout_rate=0.5)
+    x = torch.randn(4, 16, 5, 5)
+    neck.eval()
+    with torch.no_grad():
+        clean = neck(x)
+        neck.train()
+        torch.manual_seed(0)
+        dropped = neck(x)
+    zeros = dropped == 0
+    assert 0.3 < zeros.float().mean() < 0.7
+    # the kept values are scaled by 1 / (1 - p); BN runs in batch mode in
+    # training, so compare against a training pass without dropout
+    plain = GCPNeck(16, reduced_channels=8)
+    plain.load_state_dict(neck.state_dict())
+    with torch.no_grad():
+        reference = plain.train()(x)
+    torch.testing.assert_close(dropped[~zeros], 2 * reference[~zeros])
+    assert clean.shape == dropped.shape == (4, 36)
+    with pytest.raises(ValueError, match='dropout_rate'):
+        GCPNeck(16, dropout_rate=1.0)
