@@ -1,3 +1,4 @@
+import ast
 import os
 import os.path as osp
 import socket
@@ -149,3 +150,12 @@ def save_gcp_checkpoint(path, depth=50):
     torch.save(dict(state_dict={'module.' + k: v for k, v in state.items()}),
                str(path))
     return str(path)
+
+
+def first_base(path):
+    """The first entry of a config file's ``_base_``."""
+    for node in ast.parse(open(path).read()).body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == '_base_':
+            bases = ast.literal_eval(node.value)
+            return bases if isinstance(bases, str) else bases[0]
+    raise AssertionError(f'{path} has no _base_')

@@ -24,7 +24,7 @@ import torch
 from mmgcp.engine import safe_torch_load
 from mmgcp.pretrain import (download_checkpoint, export_backbone, zoo_entry,
                             zoo_markdown)
-from mmgcp.pretrain.checkpoints import convert_official
+from mmgcp.pretrain.checkpoints import BACKBONE_TOOLBOXES, convert_official
 
 CACHE = osp.join(osp.expanduser('~'), '.cache', 'mmgcp')
 
@@ -35,6 +35,8 @@ def main():
     parser.add_argument('out', nargs='?')
     parser.add_argument('--backbone', action='store_true',
                         help='write the backbone file instead')
+    parser.add_argument('--toolbox', choices=BACKBONE_TOOLBOXES,
+                        help='with --backbone: whose MobileNetV2 it is for')
     parser.add_argument('--zoo-name', help='the model-zoo entry SRC is')
     parser.add_argument('--download', metavar='NAME',
                         help='fetch model-zoo entry NAME (direct links only)')
@@ -72,7 +74,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         classifier = osp.join(tmp, 'classifier.pth')
         torch.save(converted, classifier)
-        print(f'backbone written to {export_backbone(classifier, args.out)}')
+        try:
+            path = export_backbone(classifier, args.out, args.toolbox)
+        except ValueError as err:
+            raise SystemExit(f'convert_official.py: {err}') from None
+        print(f'backbone written to {path}')
 
 
 if __name__ == '__main__':

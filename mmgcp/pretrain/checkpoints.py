@@ -34,7 +34,8 @@ import torch
 from ..engine import safe_torch_load
 from .model_zoo import config_name, config_options, zoo_entry
 
-__all__ = ['KNOWN_LAYOUTS', 'TRUNK_KEYS', 'CheckpointLayoutError',
+__all__ = ['KNOWN_LAYOUTS', 'TRUNK_KEYS', 'BACKBONE_TOOLBOXES',
+           'CheckpointLayoutError', 'mobilenet_v2_backbone',
            'detect_layout', 'convert_official', 'infer_architecture',
            'export_backbone', 'load_classifier_state']
 
@@ -78,6 +79,39 @@ _MOBILENET_V2_HEAD = (
     ('dimension_reduction.1.', 'neck.layer_reduce_bn.'),
     ('classifier.1.', 'head.fc.'),
 )
+
+
+# the MobileNetV2 backbones of the dense toolboxes: mmseg's has mmpretrain's
+# names but no last 1x1 conv (``conv2``); mmdet's names a block's convs by
+# role
+BACKBONE_TOOLBOXES = ('mmdet', 'mmseg', 'mmpretrain')
+_MMDET_MOBILENET_V2_CONVS = {'0': 'expand_conv', '1': 'depthwise_conv',
+                             '2': 'linear_conv'}
+
+
+def _mmdet_mobilenet_v2_key(key: str) -> str:
+    m = re.match(r'(layer\d+)\.(\d+)\.conv\.(\d)\.(.*)', key)
+    if not m:
+        return key
+    index = m.group(3)
+    if m.group(1) == 'layer1':  # no expansion: depthwise, then linear
+        index = str(int(index) + 1)
+    return (f'{m.group(1)}.{m.group(2)}.{_MMDET_MOBILENET_V2_CONVS[index]}.'
+            f'{m.group(4)}')
+
+
+def mobilenet_v2_backbone(state: Dict[str, torch.Tensor], toolbox: str
+                          ) -> Dict[str, torch.Tensor]:
+    """mmpretrain MobileNetV2 backbone keys (no prefix) in ``toolbox``'s
+    names: mmdet's role names, mmseg's without ``conv2``."""
+    if toolbox not in BACKBONE_TOOLBOXES:
+        raise ValueError(f'a MobileNetV2 backbone is written for one of '
+                         f'{BACKBONE_TOOLBOXES}, got {toolbox!r}')
+    if toolbox == 'mmseg':
+        return {k: v for k, v in state.items() if not k.startswith('conv2.')}
+    if toolbox == 'mmdet':
+        return {_mmdet_mobilenet_v2_key(k): v for k, v in state.items()}
+    return dict(state)
 
 
 class CheckpointLayoutError(ValueError):
@@ -316,15 +350,22 @@ def _save_with_hash(obj: dict, out: str) -> str:
     return final
 
 
-def export_backbone(src: str, out: str) -> str:
+def export_backbone(src: str, out: str, toolbox: Optional[str] = None
+                    ) -> str:
     """Write the backbone of a classifier checkpoint for dense tasks.
 
     A ResNet's weights are for ``GCPResNet``, a MobileNetV2's for the
     ``MobileNetV2`` of mmdet, mmseg and mmpretrain (the same key names).
     The file holds ``meta`` and ``state_dict`` (trunk keys only, no prefix)
     and is named ``<out stem>-<sha256[:8]>.pth`` (mmdet's publish
-    convention). (Both also load a whole classifier checkpoint directly with
-    ``prefix='backbone.'`` in their ``init_cfg``.)
+    convention). (``GCPResNet`` and mmseg's MobileNetV2 also load a whole
+    classifier checkpoint directly with ``prefix='backbone.'``.)
+
+    Args:
+        src: the classifier checkpoint.
+        out: the output name (the hash is added).
+        toolbox: for a MobileNetV2, whose backbone it is for (``'mmdet'``,
+            ``'mmseg'`` or ``'mmpretrain'``): their key names differ.
 
     Returns:
         str: the final path.
@@ -333,8 +374,17 @@ def export_backbone(src: str, out: str) -> str:
     arch = infer_architecture(state)
     backbone = {k[len('backbone.'):]: v for k, v in state.items()
                 if k.startswith('backbone.')}
-    target = 'GCPResNet' if arch['model'] == 'resnet' else 'MobileNetV2'
+    if arch['model'] == 'mobilenet_v2':
+        if toolbox is None:
+            raise ValueError(
+                f'{src} is a MobileNetV2: say which toolbox the backbone is '
+                f'for (one of {", ".join(BACKBONE_TOOLBOXES)}); their key '
+                'names differ')
+        backbone = mobilenet_v2_backbone(backbone, toolbox)
+    target = 'GCPResNet' if arch['model'] == 'resnet' else \
+        f"{toolbox}'s MobileNetV2"
     meta = dict(source=osp.basename(src), model=arch['model'],
+                toolbox=toolbox if arch['model'] != 'resnet' else None,
                 depth=arch.get('depth'), pretrain_pooling=arch['pooling'],
                 pretrain_reduced_channels=arch.get('reduced_channels'),
                 note=f'{target} backbone weights; load with '

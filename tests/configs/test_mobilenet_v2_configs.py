@@ -1,0 +1,154 @@
+"""GCP MobileNetV2 weights in detection and segmentation: the classifier's
+backbone exports in mmdet's and mmseg's key names, loads strictly into
+their MobileNetV2, and the YOLOv3 / DeepLabV3 configs (GAP vs GCP) build,
+train a step from the exported file and evaluate on the synthetic sets."""
+import os.path as osp
+
+import pytest
+import torch
+from mmdet.models.backbones import MobileNetV2 as DetMobileNetV2
+from mmengine.config import Config
+from mmengine.hub import get_config
+from mmengine.runner import Runner
+from mmseg.models.backbones import MobileNetV2 as SegMobileNetV2
+
+from mmgcp.datasets import SyntheticCocoSpec, generate_synthetic_seg
+from mmgcp.pretrain import export_backbone
+
+from conftest import (ROOT, build_config_model, first_base,
+                      write_tiny_config)
+
+CLASSIFIER = osp.join(ROOT, 'configs', 'pretrain',
+                      'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py')
+SEG_DEMO = osp.join(ROOT, 'configs', 'demo',
+                    'sem_fpn_r18_gcp_m_synthetic_seg.py')
+DET_GCP = osp.join(ROOT, 'configs', 'yolov3_mobilenetv2_320_gcp.py')
+SEG_GCP = osp.join(ROOT, 'configs', 'deeplabv3_mobilenetv2_d8_cityscapes_gcp.py')
+
+
+@pytest.fixture(scope='module')
+def classifier(tmp_path_factory):
+    """A GCP MobileNetV2 classifier checkpoint of the pretraining config
+    (random weights) and its state dict."""
+    torch.manual_seed(0)
+    model = build_config_model(CLASSIFIER)
+    for p in model.parameters():
+        p.data.normal_(0, 0.1)
+    path = str(tmp_path_factory.mktemp('mbv2') / 'classifier.pth')
+    torch.save(dict(meta=dict(epoch=90), state_dict=model.state_dict()),
+               path)
+    return path, model.state_dict()
+
+
+def exported(classifier, tmp_path, toolbox):
+    path = export_backbone(classifier[0], str(tmp_path / toolbox), toolbox)
+    return path, torch.load(path, weights_only=True)
+
+
+def test_mmdet_export_loads_strictly_into_mmdets_mobilenet(classifier,
+                                                          tmp_path):
+    _, source = classifier
+    _, saved = exported(classifier, tmp_path, 'mmdet')
+    assert saved['meta']['toolbox'] == 'mmdet'
+    net = DetMobileNetV2(out_indices=(2, 4, 6))
+    net.load_state_dict(saved['state_dict'], strict=True)
+    # the first block has no expansion conv: depthwise, then linear
+    assert torch.equal(net.layer1[0].depthwise_conv.conv.weight,
+                       source['backbone.layer1.0.conv.0.conv.weight'])
+    assert torch.equal(net.layer3[2].expand_conv.bn.running_var,
+                       source['backbone.layer3.2.conv.0.bn.running_var'])
+    assert torch.equal(net.layer7[0].linear_conv.conv.weight,
+                       source['backbone.layer7.0.conv.2.conv.weight'])
+    assert torch.equal(net.conv2.conv.weight,
+                       source['backbone.conv2.conv.weight'])
+
+
+def test_mmseg_export_loads_strictly_into_mmsegs_mobilenet(classifier,
+                                                          tmp_path):
+    _, source = classifier
+    _, saved = exported(classifier, tmp_path, 'mmseg')
+    net = SegMobileNetV2(strides=(1, 2, 2, 1, 1, 1, 1),
+                         dilations=(1, 1, 1, 2, 2, 4, 4),
+                         out_indices=(1, 2, 4, 6))
+    net.load_state_dict(saved['state_dict'], strict=True)
+    assert torch.equal(net.layer5[1].conv[1].conv.weight,
+                       source['backbone.layer5.1.conv.1.conv.weight'])
+
+
+def test_a_mobilenet_export_needs_its_toolbox(classifier, tmp_path):
+    with pytest.raises(ValueError, match='mmdet, mmseg, mmpretrain'):
+        export_backbone(classifier[0], str(tmp_path / 'x'))
+
+
+@pytest.mark.parametrize('name', [
+    'yolov3_mobilenetv2_320', 'deeplabv3_mobilenetv2_d8_cityscapes'])
+def test_gcp_config_is_the_gap_one_with_other_weights(name):
+    gap = Config.fromfile(osp.join(ROOT, 'configs', f'{name}_gap.py'))
+    gcp = Config.fromfile(osp.join(ROOT, 'configs', f'{name}_gcp.py'))
+    upstream = get_config(first_base(osp.join(ROOT, 'configs',
+                                               f'{name}_gap.py')))
+    assert gap.model.backbone == upstream.model.backbone
+    gap_model, gcp_model = gap.model.to_dict(), gcp.model.to_dict()
+    gap_backbone, gcp_backbone = gap_model.pop('backbone'), \
+        gcp_model.pop('backbone')
+    assert gcp_backbone.pop('init_cfg')['checkpoint'].startswith(
+        'checkpoints/gcp_mobilenet_v2_isqrt_d256_')
+    gap_backbone.pop('init_cfg', None)
+    assert gcp_backbone == gap_backbone
+    gap_model.pop('pretrained', None), gcp_model.pop('pretrained', None)
+    assert gcp_model == gap_model
+    assert gcp.train_cfg == gap.train_cfg
+
+
+def run_one_iteration(cfg, work_dir):
+    cfg.work_dir = str(work_dir)
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=1,
+                         val_interval=1)
+    cfg.param_scheduler = [dict(type='ConstantLR', factor=1.0,
+                                by_epoch=False)]
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
+                                        by_epoch=False, interval=1)
+    cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    log = open(osp.join(runner.log_dir, f'{runner.timestamp}.log')).read()
+    del runner
+    return log
+
+
+def test_yolov3_trains_from_the_exported_file(classifier, tmp_path,
+                                              synthetic_coco):
+    weights, _ = exported(classifier, tmp_path, 'mmdet')
+    cfg = Config.fromfile(write_tiny_config(tmp_path, synthetic_coco[0]))
+    recipe = Config.fromfile(DET_GCP)
+    recipe.model.backbone.init_cfg.checkpoint = weights
+    recipe.model.bbox_head.num_classes = len(cfg.classes)
+    # keep every box of the one-step model, so that COCO has some to score
+    recipe.model.test_cfg.update(score_thr=0., conf_thr=0., max_per_img=10)
+    cfg.model = recipe.model
+    cfg.val_evaluator.metric = cfg.test_evaluator.metric = 'bbox'
+    log = run_one_iteration(cfg, tmp_path / 'work')
+    assert weights in log and 'do not match exactly' not in log
+    assert 'Iter(train) [1/1]' in log and 'coco/bbox_mAP:' in log
+
+
+def test_deeplabv3_trains_from_the_exported_file(classifier, tmp_path):
+    weights, _ = exported(classifier, tmp_path, 'mmseg')
+    root = str(tmp_path / 'seg')
+    generate_synthetic_seg(root, SyntheticCocoSpec(
+        num_train=4, num_val=2, image_size=64, seed=5))
+    cfg = Config.fromfile(SEG_DEMO)
+    loader = dict(batch_size=2, num_workers=0, persistent_workers=False,
+                  dataset=dict(data_root=root))
+    cfg.merge_from_dict(dict(train_dataloader=loader, val_dataloader=loader,
+                             test_dataloader=loader))
+    recipe = Config.fromfile(SEG_GCP)
+    recipe.model.backbone.init_cfg.checkpoint = weights
+    recipe.merge_from_dict({
+        'model.data_preprocessor.size': (64, 64),
+        'model.decode_head.num_classes': cfg.num_classes,
+        'model.auxiliary_head.num_classes': cfg.num_classes})
+    cfg.model = recipe.model
+    log = run_one_iteration(cfg, tmp_path / 'work')
+    assert weights in log and 'do not match exactly' not in log
+    assert 'Iter(train) [1/1]' in log and 'mIoU:' in log
