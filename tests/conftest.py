@@ -159,3 +159,47 @@ def first_base(path):
             bases = ast.literal_eval(node.value)
             return bases if isinstance(bases, str) else bases[0]
     raise AssertionError(f'{path} has no _base_')
+
+
+def tiny_seg_run_config(tmp_path, model_config, seed=4):
+    """The segmentation demo's data settings (a generated set of 4 train / 2
+    val images of 64 px) around the model of ``model_config``, fitted to
+    the demo's classes and size; returns the Config."""
+    from mmengine.config import Config
+    from mmgcp.datasets import generate_synthetic_seg
+    root = str(tmp_path / 'seg')
+    generate_synthetic_seg(root, SyntheticCocoSpec(
+        num_train=4, num_val=2, image_size=64, seed=seed))
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'demo',
+                                   'sem_fpn_r18_gcp_m_synthetic_seg.py'))
+    loader = dict(batch_size=2, num_workers=0, persistent_workers=False,
+                  dataset=dict(data_root=root))
+    cfg.merge_from_dict(dict(train_dataloader=loader, val_dataloader=loader,
+                             test_dataloader=loader))
+    recipe = model_config if isinstance(model_config, Config) else \
+        Config.fromfile(model_config)
+    recipe.merge_from_dict({
+        'model.data_preprocessor.size': (64, 64),
+        'model.decode_head.num_classes': cfg.num_classes,
+        'model.auxiliary_head.num_classes': cfg.num_classes})
+    cfg.model = recipe.model
+    return cfg
+
+
+def run_one_iteration(cfg, work_dir):
+    """Train ``cfg`` one iteration and evaluate it in mmengine's Runner;
+    returns the run's log text."""
+    from mmengine.runner import Runner
+    cfg.work_dir = str(work_dir)
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=1,
+                         val_interval=1)
+    cfg.param_scheduler = [dict(type='ConstantLR', factor=1.0,
+                                by_epoch=False)]
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
+                                        by_epoch=False, interval=1)
+    cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    log = open(osp.join(runner.log_dir, f'{runner.timestamp}.log')).read()
+    del runner
+    return log

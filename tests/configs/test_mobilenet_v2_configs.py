@@ -9,19 +9,16 @@ import torch
 from mmdet.models.backbones import MobileNetV2 as DetMobileNetV2
 from mmengine.config import Config
 from mmengine.hub import get_config
-from mmengine.runner import Runner
 from mmseg.models.backbones import MobileNetV2 as SegMobileNetV2
 
-from mmgcp.datasets import SyntheticCocoSpec, generate_synthetic_seg
 from mmgcp.pretrain import export_backbone
 
 from conftest import (ROOT, build_config_model, first_base,
+                      run_one_iteration, tiny_seg_run_config,
                       write_tiny_config)
 
 CLASSIFIER = osp.join(ROOT, 'configs', 'pretrain',
                       'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py')
-SEG_DEMO = osp.join(ROOT, 'configs', 'demo',
-                    'sem_fpn_r18_gcp_m_synthetic_seg.py')
 DET_GCP = osp.join(ROOT, 'configs', 'yolov3_mobilenetv2_320_gcp.py')
 SEG_GCP = osp.join(ROOT, 'configs', 'deeplabv3_mobilenetv2_d8_cityscapes_gcp.py')
 
@@ -100,22 +97,6 @@ def test_gcp_config_is_the_gap_one_with_other_weights(name):
     assert gcp.train_cfg == gap.train_cfg
 
 
-def run_one_iteration(cfg, work_dir):
-    cfg.work_dir = str(work_dir)
-    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=1,
-                         val_interval=1)
-    cfg.param_scheduler = [dict(type='ConstantLR', factor=1.0,
-                                by_epoch=False)]
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
-                                        by_epoch=False, interval=1)
-    cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    log = open(osp.join(runner.log_dir, f'{runner.timestamp}.log')).read()
-    del runner
-    return log
-
-
 def test_yolov3_trains_from_the_exported_file(classifier, tmp_path,
                                               synthetic_coco):
     weights, _ = exported(classifier, tmp_path, 'mmdet')
@@ -134,21 +115,9 @@ def test_yolov3_trains_from_the_exported_file(classifier, tmp_path,
 
 def test_deeplabv3_trains_from_the_exported_file(classifier, tmp_path):
     weights, _ = exported(classifier, tmp_path, 'mmseg')
-    root = str(tmp_path / 'seg')
-    generate_synthetic_seg(root, SyntheticCocoSpec(
-        num_train=4, num_val=2, image_size=64, seed=5))
-    cfg = Config.fromfile(SEG_DEMO)
-    loader = dict(batch_size=2, num_workers=0, persistent_workers=False,
-                  dataset=dict(data_root=root))
-    cfg.merge_from_dict(dict(train_dataloader=loader, val_dataloader=loader,
-                             test_dataloader=loader))
     recipe = Config.fromfile(SEG_GCP)
     recipe.model.backbone.init_cfg.checkpoint = weights
-    recipe.merge_from_dict({
-        'model.data_preprocessor.size': (64, 64),
-        'model.decode_head.num_classes': cfg.num_classes,
-        'model.auxiliary_head.num_classes': cfg.num_classes})
-    cfg.model = recipe.model
+    cfg = tiny_seg_run_config(tmp_path, recipe, seed=5)
     log = run_one_iteration(cfg, tmp_path / 'work')
     assert weights in log and 'do not match exactly' not in log
     assert 'Iter(train) [1/1]' in log and 'mIoU:' in log
