@@ -125,8 +125,9 @@ def test_segmentation_backbone_without_mmdet(tmp_path):
         from mmseg.registry import MODELS
         assert MODELS.get('GCPResNet') is mmgcp.models.SegGCPResNet
         assert not hasattr(mmgcp.models, 'GCPResNet')
-        net = MODELS.build(dict(type='GCPResNet', depth=18, strides=(1, 2, 1, 1),
-                                dilations=(1, 1, 2, 4), contract_dilation=True))
+        net = MODELS.build(dict(
+            type='GCPResNet', depth=18, strides=(1, 2, 1, 1),
+            dilations=(1, 1, 2, 4), contract_dilation=True))
         outs = net.eval()(torch.randn(1, 3, 32, 32))
         print([o.shape[-1] for o in outs])
     ''')

@@ -5,12 +5,13 @@
     python tools/convert_official.py --list
 
 Recognises the GCP_Optimization/DropCov (ResNet and MobileNetV2),
-fast-MPN-COV model-zoo and fast-MPN-COV training layouts, reports what it renamed and dropped, and
-writes a classifier checkpoint (``meta`` + ``state_dict``) in the keys of
-the pretraining configs (mmpretrain's ``ImageClassifier``: ``backbone.``,
-``neck.``, ``head.``); the report names the config that builds it. With
-``--backbone`` it writes the backbone-only file for dense tasks instead
-(sha256 in its name; a ResNet's for ``GCPResNet``).
+fast-MPN-COV model-zoo and fast-MPN-COV training layouts, reports what it
+renamed and dropped, and writes a classifier checkpoint (``meta`` +
+``state_dict``) in the keys of the pretraining configs (mmpretrain's
+``ImageClassifier``: ``backbone.``, ``neck.``, ``head.``); the report names
+the config that builds it. With ``--backbone`` it writes the backbone-only
+file for dense tasks instead (sha256 in its name): a ResNet's for
+``GCPResNet``, a MobileNetV2's for the ``MobileNetV2`` of ``--toolbox``.
 ``--zoo-name`` (implied by ``--download``) adds the model-zoo metadata and
 checks the file is that model. Files are read with ``weights_only=True``.
 """

@@ -65,8 +65,9 @@ _MOBILENET_V2_FEATURES = {
     for block in range(count)}
 # inside a block: torchvision's Sequential indices -> mmpretrain's ConvModules
 # (the first block has no expansion conv)
-_MOBILENET_V2_FIRST_BLOCK = {'conv.0.0': 'conv.0.conv', 'conv.0.1': 'conv.0.bn',
-                             'conv.1': 'conv.1.conv', 'conv.2': 'conv.1.bn'}
+_MOBILENET_V2_FIRST_BLOCK = {
+    'conv.0.0': 'conv.0.conv', 'conv.0.1': 'conv.0.bn',
+    'conv.1': 'conv.1.conv', 'conv.2': 'conv.1.bn'}
 _MOBILENET_V2_BLOCK = {'conv.0.0': 'conv.0.conv', 'conv.0.1': 'conv.0.bn',
                        'conv.1.0': 'conv.1.conv', 'conv.1.1': 'conv.1.bn',
                        'conv.2': 'conv.2.conv', 'conv.3': 'conv.2.bn'}

@@ -1,8 +1,9 @@
 """The officially released GCP classifiers, and their download.
 
 One table (:data:`MODEL_ZOO`) with what the authors' READMEs state: name,
-model (ResNet depth or MobileNetV2), pooling, d, schedule, top-1/top-5 on ImageNet val, where to get it,
-and the pretraining config that builds the same classifier.
+model (ResNet depth or MobileNetV2), pooling, d, schedule, top-1/top-5 on
+ImageNet val, where to get it, and the pretraining config that builds the
+same classifier.
 Most releases sit on Google/Baidu Drive behind a confirmation page and must
 be fetched by hand (``url`` is None, ``page`` says where); the fast-MPN-COV
 model-zoo files have direct links with a sha256 prefix in their names and

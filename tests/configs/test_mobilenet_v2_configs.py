@@ -20,7 +20,8 @@ from conftest import (ROOT, build_config_model, first_base,
 CLASSIFIER = osp.join(ROOT, 'configs', 'pretrain',
                       'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py')
 DET_GCP = osp.join(ROOT, 'configs', 'yolov3_mobilenetv2_320_gcp.py')
-SEG_GCP = osp.join(ROOT, 'configs', 'deeplabv3_mobilenetv2_d8_cityscapes_gcp.py')
+SEG_GCP = osp.join(ROOT, 'configs',
+                   'deeplabv3_mobilenetv2_d8_cityscapes_gcp.py')
 
 
 @pytest.fixture(scope='module')
