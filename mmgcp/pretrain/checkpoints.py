@@ -180,10 +180,18 @@ def _released_names(layout: str, state: Dict[str, torch.Tensor]
     return out, renames
 
 
-def _mobilenet_v2_key(name: str) -> Optional[str]:
-    for old, new in _MOBILENET_V2_HEAD:
+def _renamed_prefix(name: str, table) -> Optional[str]:
+    """``name`` with the first matching ``(old, new)`` prefix replaced."""
+    for old, new in table:
         if name.startswith(old):
             return new + name[len(old):]
+    return None
+
+
+def _mobilenet_v2_key(name: str) -> Optional[str]:
+    renamed = _renamed_prefix(name, _MOBILENET_V2_HEAD)
+    if renamed is not None:
+        return renamed
     m = re.match(r'features\.(\d+)\.(conv\.\d+(?:\.\d+)?)\.(\w+)$', name)
     if not m or m.group(1) not in _MOBILENET_V2_FEATURES:
         return None
@@ -198,10 +206,7 @@ def _mobilenet_v2_key(name: str) -> Optional[str]:
 def _classifier_key(name: str, model: str = 'resnet') -> Optional[str]:
     if model == 'mobilenet_v2':
         return _mobilenet_v2_key(name)
-    for old, new in _TO_CLASSIFIER:
-        if name.startswith(old):
-            return new + name[len(old):]
-    return None
+    return _renamed_prefix(name, _TO_CLASSIFIER)
 
 
 def _released_model(released: Dict[str, torch.Tensor]) -> str:

@@ -54,6 +54,11 @@ def stage4_layout(variant: str,
     return strides[:3] + (1, ), strides[3]
 
 
+def _is_pretrained(init_cfg) -> bool:
+    return isinstance(init_cfg, (dict, ConfigDict)) and \
+        init_cfg.get('type') == 'Pretrained'
+
+
 def _norm_name_in_classifier(name: str) -> str:
     # mmcv names GroupNorm layers gn1, gn2 ... where torchvision has bn1 ...
     return re.sub(r'(^|\.)gn(\d+)$', r'\1bn\2', name)
@@ -74,9 +79,6 @@ class GCPResNetMixin:
         **resnet_kwargs: every other keyword of the ResNet it replaces, with
             the values of :data:`FIXED_KEYWORDS` fixed.
     """
-
-    depths = DEPTHS
-    variants = VARIANTS
 
     def __init__(self,
                  depth: int,
@@ -103,9 +105,7 @@ class GCPResNetMixin:
                 "model-level 'pretrained' of the base (ImageNet weights of "
                 'a deep-stem ResNetV1c) reaches the backbone: set '
                 'model.pretrained=None.')
-        if isinstance(init_cfg, (dict, ConfigDict)) and \
-                init_cfg.get('type') == 'Pretrained' and \
-                not init_cfg.get('checkpoint'):
+        if _is_pretrained(init_cfg) and not init_cfg.get('checkpoint'):
             raise ValueError("init_cfg of type 'Pretrained' needs a "
                              "'checkpoint' (path or URL)")
         requested = tuple(resnet_kwargs.pop('strides', (1, 2, 2, 2)))
@@ -137,8 +137,7 @@ class GCPResNetMixin:
 
     def init_weights(self) -> None:
         cfg = self.init_cfg
-        if not (isinstance(cfg, (dict, ConfigDict))
-                and cfg.get('type') == 'Pretrained'):
+        if not _is_pretrained(cfg):
             super().init_weights()
             return
         # As the registry ResNet with a Pretrained init_cfg: the children
