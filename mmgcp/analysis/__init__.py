@@ -1,6 +1,7 @@
 """Tools for checking the papers' claims on your own runs."""
 from .curves import curves_table, find_scalars, load_curves, plot_curves
-from .landscape import (find_split_module, landscape_etas, landscape_table,
+from .landscape import (LANDSCAPE_PROTOCOLS, find_split_module,
+                        landscape_etas, landscape_protocol, landscape_table,
                         load_landscape, measure_landscape, plot_landscape,
                         save_landscape)
 from .robustness import (ALL_CORRUPTIONS, BENCHMARK_CORRUPTIONS,
@@ -9,7 +10,8 @@ from .robustness import (ALL_CORRUPTIONS, BENCHMARK_CORRUPTIONS,
                          resolve_corruptions, robustness_table, summarize)
 
 __all__ = ['find_scalars', 'load_curves', 'plot_curves', 'curves_table',
-           'landscape_etas', 'find_split_module', 'measure_landscape',
+           'LANDSCAPE_PROTOCOLS', 'landscape_protocol', 'landscape_etas',
+           'find_split_module', 'measure_landscape',
            'save_landscape', 'load_landscape', 'plot_landscape',
            'landscape_table', 'ALL_CORRUPTIONS', 'BENCHMARK_CORRUPTIONS',
            'resolve_corruptions', 'summarize', 'mean_corruption_error',

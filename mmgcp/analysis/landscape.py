@@ -1,10 +1,11 @@
 """Loss-landscape smoothness along the gradient (Santurkar et al. 2018).
 
 The network is split after its stem: ``y`` is the stem output and
-``g = dL/dy``. For step sizes ``eta`` in ``[a, b]`` we record the loss
-``L(y + eta * g)`` and the gradient change ``||dL/dy(y + eta * g) - g||_2``
-(Santurkar et al., "How Does Batch Normalization Help Optimization?",
-NeurIPS 2018). A narrow min-max band over ``eta`` means a smoother,
+``g = dL/dy`` (ResNet: after the stem's max-pool; MobileNetV2: after its
+first stride-2 conv + BN + ReLU6). For step sizes ``eta`` in ``[a, b]`` we
+record the loss ``L(y + eta * g)`` and the gradient change
+``||dL/dy(y + eta * g) - g||_2`` (Santurkar et al., "How Does Batch
+Normalization Help Optimization?", NeurIPS 2018). A narrow min-max band over ``eta`` means a smoother,
 more predictive landscape; the GCP papers report narrower bands for GCP
 than for GAP networks.
 
@@ -23,11 +24,29 @@ from torch import nn
 
 from ._json import read_json, write_json
 
-__all__ = ['landscape_etas', 'find_split_module', 'measure_landscape',
+__all__ = ['LANDSCAPE_PROTOCOLS', 'landscape_protocol', 'landscape_etas',
+           'find_split_module', 'measure_landscape',
            'LandscapeRecord', 'save_landscape', 'load_landscape',
            'plot_landscape', 'landscape_table']
 
 LandscapeRecord = Dict[str, object]
+
+# The papers' settings per network (Wang et al., CVPR 2020, after Santurkar
+# et al.): the step sizes [a, b] and the training iterations between two
+# measurements; the split is found in the model (find_split_module).
+LANDSCAPE_PROTOCOLS = {
+    'resnet': dict(eta_range=(0.1, 75.0), interval=500),
+    'mobilenet_v2': dict(eta_range=(0.045, 1.5), interval=1000),
+}
+
+
+def landscape_protocol(name: str) -> dict:
+    """``eta_range`` and ``interval`` of protocol ``name`` (a key of
+    :data:`LANDSCAPE_PROTOCOLS`)."""
+    if name not in LANDSCAPE_PROTOCOLS:
+        raise ValueError(f'unknown landscape protocol {name!r}; known: '
+                         f'{", ".join(LANDSCAPE_PROTOCOLS)}')
+    return dict(LANDSCAPE_PROTOCOLS[name])
 
 
 def landscape_etas(low: float, high: float, steps: int = 50) -> List[float]:
@@ -50,7 +69,9 @@ def find_split_module(model: nn.Module,
         name: a dotted module name (e.g. ``backbone.maxpool``); default: the
             first module called ``maxpool`` (ResNet's stem ends there:
             ``backbone.maxpool`` in classifiers, detectors and
-            segmentors).
+            segmentors), or in a network without one the first stride-2
+            conv + norm + activation block (MobileNetV2's
+            ``backbone.conv1``).
     """
     modules = dict(model.named_modules())
     if name is not None:
@@ -62,8 +83,20 @@ def find_split_module(model: nn.Module,
     for module_name, module in modules.items():
         if module_name.split('.')[-1] == 'maxpool':
             return module
-    raise KeyError('no module named *maxpool in the model; pass the stem '
-                   'output module explicitly (split=...)')
+    for module in modules.values():
+        if _is_strided_conv_block(module):
+            return module
+    raise KeyError('no module named *maxpool and no stride-2 conv block in '
+                   'the model; pass the stem output module explicitly '
+                   '(split=...)')
+
+
+def _is_strided_conv_block(module: nn.Module) -> bool:
+    """An mmcv ``ConvModule`` (conv + norm + activation) of stride 2."""
+    conv = getattr(module, 'conv', None)
+    return isinstance(conv, nn.Conv2d) and tuple(conv.stride) == (2, 2) \
+        and getattr(module, 'with_norm', False) \
+        and getattr(module, 'with_activation', False)
 
 
 def _total_loss(model, data: dict) -> torch.Tensor:

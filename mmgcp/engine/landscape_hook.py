@@ -9,8 +9,9 @@ from mmengine.model import is_model_wrapper
 from mmengine.registry import HOOKS
 from torch import nn
 
-from ..analysis.landscape import (landscape_etas, load_landscape,
-                                  measure_landscape, save_landscape)
+from ..analysis.landscape import (landscape_etas, landscape_protocol,
+                                  load_landscape, measure_landscape,
+                                  save_landscape)
 
 __all__ = ['LandscapeHook']
 
@@ -27,12 +28,18 @@ class LandscapeHook(Hook):
     and a resumed run continues the file. Only the main process measures.
 
     Args:
-        interval (int): iterations between measurements. Default: 500
-            (REFERENCE section 7 for ResNet-18 on ImageNet).
-        eta_range (Sequence[float]): ``[a, b]``. Default: ``(0.1, 75)``.
+        interval (int, optional): iterations between measurements.
+            Default: the protocol's (500 for ResNet, 1000 for MobileNetV2).
+        eta_range (Sequence[float], optional): ``[a, b]``. Default: the
+            protocol's (``(0.1, 75)`` for ResNet, ``(0.045, 1.5)`` for
+            MobileNetV2).
         steps (int): step sizes in the range. Default: 50.
         split (str, optional): the stem-output module (default: the first
-            ``*maxpool``).
+            ``*maxpool``, else the first stride-2 conv block).
+        protocol (str): the papers' settings the defaults come from, a key
+            of ``mmgcp.analysis.LANDSCAPE_PROTOCOLS`` (Wang et al., CVPR
+            2020): ``'resnet'`` or ``'mobilenet_v2'``. Default:
+            ``'resnet'``.
         label (str, optional): run name for plots (default: the work dir's
             name).
         out_file (str): JSON file name inside the work dir.
@@ -41,10 +48,15 @@ class LandscapeHook(Hook):
 
     priority = 'LOW'
 
-    def __init__(self, interval: int = 500,
-                 eta_range: Sequence[float] = (0.1, 75.0), steps: int = 50,
-                 split: Optional[str] = None, label: Optional[str] = None,
-                 out_file: str = 'landscape.json', seed: int = 0) -> None:
+    def __init__(self, interval: Optional[int] = None,
+                 eta_range: Optional[Sequence[float]] = None,
+                 steps: int = 50, split: Optional[str] = None,
+                 label: Optional[str] = None,
+                 out_file: str = 'landscape.json', seed: int = 0,
+                 protocol: str = 'resnet') -> None:
+        defaults = landscape_protocol(protocol)
+        interval = defaults['interval'] if interval is None else interval
+        eta_range = defaults['eta_range'] if eta_range is None else eta_range
         if interval < 1:
             raise ValueError(f'interval must be >= 1, got {interval}')
         if len(eta_range) != 2:

@@ -9,8 +9,9 @@ from mmengine.runner import Runner
 from torch import nn
 
 from mmgcp.analysis import (find_split_module, landscape_etas,
-                            landscape_table, load_landscape,
-                            measure_landscape, plot_landscape)
+                            landscape_protocol, landscape_table,
+                            load_landscape, measure_landscape,
+                            plot_landscape)
 from mmgcp.engine import CheckpointMismatchError, load_matching_checkpoint
 
 from conftest import (build_config_model, run_tool, tiny_pretrain_config,
@@ -65,6 +66,42 @@ def test_split_module_lookup():
         find_split_module(model, 'backbone.stem')
     with pytest.raises(KeyError, match='no module named \\*maxpool'):
         find_split_module(nn.Sequential(nn.ReLU()))
+
+
+def test_mobilenet_v2_protocol():
+    """MobileNetV2 (no max-pool): split after the first stride-2 conv + BN +
+    ReLU6, eta in [0.045, 1.5], every 1000 iterations."""
+    import os.path as osp
+    from mmpretrain.structures import DataSample
+
+    from mmgcp.engine import LandscapeHook
+    from conftest import ROOT
+    model = build_config_model(osp.join(
+        ROOT, 'configs', 'pretrain',
+        'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py'))
+    split = find_split_module(model)
+    assert split is model.backbone.conv1
+    assert split.conv.stride == (2, 2)
+    assert type(split.activate).__name__ == 'ReLU6'
+    protocol = landscape_protocol('mobilenet_v2')
+    assert protocol == dict(eta_range=(0.045, 1.5), interval=1000)
+    hook = LandscapeHook(protocol='mobilenet_v2', steps=3)
+    assert hook.interval == 1000
+    assert hook.etas == pytest.approx([0.045, 0.7725, 1.5])
+    data = model.data_preprocessor(dict(
+        inputs=[torch.randint(0, 255, (3, 64, 64), dtype=torch.uint8)
+                for _ in range(2)],
+        data_samples=[DataSample().set_gt_label(i) for i in (1, 7)]), True)
+    model.train()
+    out = measure_landscape(model, data, hook.etas)
+    assert out['grad_norm'] > 0
+    assert all(torch.isfinite(torch.tensor(out[k])).all()
+               for k in ('loss', 'grad_change'))
+    # every step size moves the stem output, so loss and gradient change
+    assert len({out['loss0'], *out['loss']}) == 4
+    assert min(out['grad_change']) > 0
+    with pytest.raises(ValueError, match="known: resnet, mobilenet_v2"):
+        landscape_protocol('vgg')
 
 
 def test_on_a_real_detector(synthetic_coco, tmp_path):

@@ -5,12 +5,17 @@ iteration it was saved at), on the same training batches for all; writes
 the JSON and a PNG of this run next to it:
 
     python tools/analysis/landscape.py measure CONFIG CKPT [CKPT ...]
-        --out gcp.json [--label GCP] [--eta 0.1 75] [--steps 50]
-        [--batches 1] [--split backbone.maxpool] [--cfg-options K=V ...]
+        --out gcp.json [--label GCP] [--protocol resnet|mobilenet_v2]
+        [--eta A B] [--steps 50] [--batches 1] [--split backbone.maxpool]
+        [--cfg-options K=V ...]
 
-During training, add the hook instead (records go to the work dir):
+The protocol gives the papers' step sizes (ResNet: eta in [0.1, 75];
+MobileNetV2: [0.045, 1.5]); the network is split after the stem's max-pool
+or, without one (MobileNetV2), after the first stride-2 conv block. During
+training, add the hook instead (records go to the work dir; ResNet: every
+500 iterations, MobileNetV2: every 1000):
 
-    custom_hooks = [dict(type='LandscapeHook', interval=500)]
+    custom_hooks = [dict(type='LandscapeHook', protocol='mobilenet_v2')]
 
 Overlay several runs (GAP vs GCP) as min-max bands, PNG + table:
 
@@ -26,14 +31,17 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers the models and the hook)
-from mmgcp.analysis import (landscape_etas, landscape_table, load_landscape,
-                            measure_landscape, plot_landscape, save_landscape)
+from mmgcp.analysis import (LANDSCAPE_PROTOCOLS, landscape_etas,
+                            landscape_protocol, landscape_table,
+                            load_landscape, measure_landscape, plot_landscape,
+                            save_landscape)
 from mmgcp.engine import build_model, load_matching_checkpoint, \
     load_run_config
 
 
 def measure(args) -> None:
-    etas = landscape_etas(args.eta[0], args.eta[1], args.steps)
+    eta = args.eta or landscape_protocol(args.protocol)['eta_range']
+    etas = landscape_etas(eta[0], eta[1], args.steps)
     if args.batches < 1:
         raise ValueError(f'--batches must be >= 1, got {args.batches}')
     for path in args.checkpoints:
@@ -65,7 +73,8 @@ def measure(args) -> None:
     label = args.label or osp.splitext(osp.basename(args.config))[0]
     save_landscape(args.out, label, records,
                    meta=dict(config=args.config, batches=args.batches,
-                             split=args.split, seed=args.seed))
+                             split=args.split, seed=args.seed,
+                             protocol=args.protocol, eta=list(eta)))
     png = osp.splitext(args.out)[0] + '.png'
     plot_landscape({label: records}, png)
     print(f'written to {args.out} and {png}')
@@ -93,13 +102,15 @@ def main():
     m.add_argument('checkpoints', nargs='+')
     m.add_argument('--out', required=True, help='JSON to write')
     m.add_argument('--label', help='run name (default: the config name)')
-    m.add_argument('--eta', nargs=2, type=float, default=[0.1, 75.0],
-                   metavar=('A', 'B'))
+    m.add_argument('--protocol', choices=list(LANDSCAPE_PROTOCOLS),
+                   default='resnet', help="the papers' step sizes")
+    m.add_argument('--eta', nargs=2, type=float, metavar=('A', 'B'),
+                   help='step sizes (default: the protocol\'s)')
     m.add_argument('--steps', type=int, default=50)
     m.add_argument('--batches', type=int, default=1,
                    help='training batches to average over')
     m.add_argument('--split', help='stem-output module (default: the first '
-                   '*maxpool)')
+                   '*maxpool, else the first stride-2 conv block)')
     m.add_argument('--seed', type=int, default=0)
     m.add_argument('--cfg-options', nargs='+', action=DictAction)
     p = sub.add_parser('plot', help='overlay measured runs')
