@@ -4,30 +4,61 @@
     python tools/convert_official.py --download NAME OUT [--backbone]
     python tools/convert_official.py --list
 
-Recognises the GCP_Optimization/DropCov (ResNet and MobileNetV2),
-fast-MPN-COV model-zoo and fast-MPN-COV training layouts, reports what it
+Recognises the GCP_Optimization/DropCov (ResNet, MobileNetV2 and
+ShuffleNetV2), fast-MPN-COV model-zoo and fast-MPN-COV training layouts and
+the MindSpore ``.ckpt`` releases (read without MindSpore), reports what it
 renamed and dropped, and writes a classifier checkpoint (``meta`` +
 ``state_dict``) in the keys of the pretraining configs (mmpretrain's
 ``ImageClassifier``: ``backbone.``, ``neck.``, ``head.``); the report names
 the config that builds it. With ``--backbone`` it writes the backbone-only
 file for dense tasks instead (sha256 in its name): a ResNet's for
-``GCPResNet``, a MobileNetV2's for the ``MobileNetV2`` of ``--toolbox``.
-``--zoo-name`` (implied by ``--download``) adds the model-zoo metadata and
-checks the file is that model. Files are read with ``weights_only=True``.
+``GCPResNet``, a MobileNetV2's or ShuffleNetV2's for the backbone of
+``--toolbox``. ``--zoo-name`` (implied by ``--download``) adds the model-zoo
+metadata and checks the file is that model. PyTorch files are read with
+``weights_only=True``, MindSpore files parsed as protobuf messages.
 """
 import argparse
 import os
 import os.path as osp
+import pickle
 import tempfile
 
 import torch
 
 from mmgcp.engine import safe_torch_load
-from mmgcp.pretrain import (download_checkpoint, export_backbone, zoo_entry,
-                            zoo_markdown)
-from mmgcp.pretrain.checkpoints import BACKBONE_TOOLBOXES, convert_official
+from mmgcp.pretrain import (convert_mindspore, download_checkpoint,
+                            export_backbone, read_mindspore_checkpoint,
+                            zoo_entry, zoo_markdown)
+from mmgcp.pretrain.checkpoints import (BACKBONE_TOOLBOXES,
+                                       CheckpointLayoutError,
+                                       convert_official)
 
 CACHE = osp.join(osp.expanduser('~'), '.cache', 'mmgcp')
+
+
+def convert(src, zoo_name):
+    """(classifier checkpoint, report) of the release file ``src``."""
+    if src.endswith('.ckpt'):  # MindSpore: a protobuf message
+        return convert_mindspore(read_mindspore_checkpoint(src), src,
+                                 zoo_name=zoo_name)
+    try:
+        checkpoint = safe_torch_load(src, map_location='cpu')
+    except pickle.UnpicklingError as err:
+        # torch's message goes on to suggest weights_only=False: keep only
+        # what it refused
+        reason = [line.split('. Please')[0].strip()
+                  for line in str(err).splitlines()
+                  if 'Unsupported' in line or 'WeightsUnpickler' in line]
+        raise CheckpointLayoutError(
+            f'{src} holds more than tensors and is not read (mmgcp loads '
+            f'checkpoints with weights_only=True): '
+            f'{reason[0] if reason else "not a weights-only file"}'
+        ) from None
+    except (RuntimeError, EOFError) as err:
+        raise CheckpointLayoutError(
+            f'{src}: not a PyTorch checkpoint ({str(err).splitlines()[0]}); '
+            'MindSpore files must end in .ckpt') from None
+    return convert_official(checkpoint, src, zoo_name=zoo_name)
 
 
 def main():
@@ -37,7 +68,8 @@ def main():
     parser.add_argument('--backbone', action='store_true',
                         help='write the backbone file instead')
     parser.add_argument('--toolbox', choices=BACKBONE_TOOLBOXES,
-                        help='with --backbone: whose MobileNetV2 it is for')
+                        help='with --backbone: whose MobileNetV2 or '
+                        'ShuffleNetV2 it is for')
     parser.add_argument('--zoo-name', help='the model-zoo entry SRC is')
     parser.add_argument('--download', metavar='NAME',
                         help='fetch model-zoo entry NAME (direct links only)')
@@ -62,9 +94,10 @@ def main():
         parser.error('SRC and OUT are required (or --download NAME OUT)')
     if not osp.isfile(args.src):
         raise FileNotFoundError(f'{args.src} does not exist')
-    converted, report = convert_official(
-        safe_torch_load(args.src, map_location='cpu'), args.src,
-        zoo_name=args.zoo_name)
+    try:
+        converted, report = convert(args.src, args.zoo_name)
+    except (CheckpointLayoutError, KeyError) as err:
+        raise SystemExit(f'convert_official.py: {err}') from None
     for line in report:
         print(line)
     if not args.backbone:

@@ -1,18 +1,22 @@
 """ImageNet pretraining of GCP classifiers on mmpretrain, release import and
 backbone export.
 
-A GCP classifier is mmpretrain's ``ImageClassifier`` with a ResNet backbone
-whose stage 4 runs at stride 1, the :class:`GCPNeck` and a
-``LinearClsHead``; data, transforms, metric and loops are mmpretrain's and
-mmengine's. Importing this package registers, in mmpretrain's registries,
-``GCPNeck`` (``MODELS``) and the papers' ``GCPEpochLR``
-(``PARAM_SCHEDULERS``). It needs mmpretrain, not mmdet.
+A GCP classifier is mmpretrain's ``ImageClassifier`` with a backbone
+(a ResNet whose stage 4 runs at stride 1, a MobileNetV2 or a ShuffleNetV2),
+the :class:`GCPNeck` and a ``LinearClsHead``; data, transforms, metric and
+loops are mmpretrain's and mmengine's. Importing this package registers, in
+mmpretrain's registries, ``GCPNeck`` and ``MindSporeResNet`` (``MODELS``)
+and the papers' ``GCPEpochLR`` (``PARAM_SCHEDULERS``). It needs mmpretrain
+(and ``protobuf`` for MindSpore files), not mmdet.
 """
 from .checkpoints import (KNOWN_LAYOUTS, TRUNK_KEYS, CheckpointLayoutError,
                           convert_official, detect_layout, export_backbone,
                           infer_architecture)
+from .mindspore_checkpoints import convert_mindspore, read_mindspore_checkpoint
+from .mindspore_resnet import MindSporeResNet
 from .model_zoo import (MODEL_ZOO, DownloadError, ZooEntry, config_name,
-                        download_checkpoint, zoo_entry, zoo_markdown)
+                        convert_command, download_checkpoint, zoo_entry,
+                        zoo_markdown)
 from .necks import GCPNeck
 from .schedules import SCHEDULES, GCPEpochLR, schedule_lr
 
@@ -20,4 +24,6 @@ __all__ = ['GCPNeck', 'KNOWN_LAYOUTS', 'TRUNK_KEYS', 'CheckpointLayoutError',
            'convert_official', 'detect_layout', 'export_backbone',
            'infer_architecture', 'SCHEDULES', 'GCPEpochLR', 'schedule_lr',
            'MODEL_ZOO', 'ZooEntry', 'config_name', 'zoo_entry',
-           'zoo_markdown', 'download_checkpoint', 'DownloadError']
+           'zoo_markdown', 'download_checkpoint', 'DownloadError',
+           'convert_mindspore', 'read_mindspore_checkpoint',
+           'MindSporeResNet', 'convert_command']

@@ -15,11 +15,13 @@ Released layouts are recognised by their keys:
   ``classifier.*`` = fc.
 
 They convert to the keys of mmgcp's pretraining configs, mmpretrain's
-``ImageClassifier`` with a ResNet or MobileNetV2 ``backbone``, a
+``ImageClassifier`` with a ResNet, MobileNetV2 or ShuffleNetV2 ``backbone``, a
 :class:`GCPNeck` ``neck`` and a ``LinearClsHead`` ``head`` (GAP releases:
 mmpretrain's plain classifier). The GCP_Optimization MobileNetV2 releases
 have torchvision's names (``features.0`` .. ``features.18``), a
-``dimension_reduction.{0,1}`` reduction and ``classifier.1``.
+``dimension_reduction.{0,1}`` reduction and ``classifier.1``; the
+ShuffleNetV2 1.0x ones torchvision's ``conv1``, ``stage2..4``, ``conv5``,
+the same reduction and ``fc``.
 """
 import hashlib
 import os
@@ -36,6 +38,7 @@ from .model_zoo import config_name, config_options, zoo_entry
 
 __all__ = ['KNOWN_LAYOUTS', 'TRUNK_KEYS', 'BACKBONE_TOOLBOXES',
            'CheckpointLayoutError', 'mobilenet_v2_backbone',
+           'resnet_classifier_key', 'classifier_checkpoint',
            'detect_layout', 'convert_official', 'infer_architecture',
            'export_backbone', 'load_classifier_state']
 
@@ -71,15 +74,34 @@ _MOBILENET_V2_FIRST_BLOCK = {
 _MOBILENET_V2_BLOCK = {'conv.0.0': 'conv.0.conv', 'conv.0.1': 'conv.0.bn',
                        'conv.1.0': 'conv.1.conv', 'conv.1.1': 'conv.1.bn',
                        'conv.2': 'conv.2.conv', 'conv.3': 'conv.2.bn'}
+# the GCP head of the MobileNetV2 and ShuffleNetV2 releases
+_DIMENSION_REDUCTION = (
+    ('dimension_reduction.0.', 'neck.layer_reduce.'),
+    ('dimension_reduction.1.', 'neck.layer_reduce_bn.'),
+)
 _MOBILENET_V2_HEAD = (
     ('features.0.0.', 'backbone.conv1.conv.'),
     ('features.0.1.', 'backbone.conv1.bn.'),
     ('features.18.0.', 'backbone.conv2.conv.'),
     ('features.18.1.', 'backbone.conv2.bn.'),
-    ('dimension_reduction.0.', 'neck.layer_reduce.'),
-    ('dimension_reduction.1.', 'neck.layer_reduce_bn.'),
     ('classifier.1.', 'head.fc.'),
-)
+) + _DIMENSION_REDUCTION
+
+# torchvision's ShuffleNetV2 (``conv1``, ``stage2..4``, ``conv5``) ->
+# mmpretrain's (``conv1``, ``layers.0..2``, ``layers.3``); inside a block,
+# each branch's Sequential index of a conv or BN -> mmpretrain's ConvModule
+_SHUFFLENET_V2_BRANCHES = {
+    'branch1': {'0': '0.conv', '1': '0.bn', '2': '1.conv', '3': '1.bn'},
+    'branch2': {'0': '0.conv', '1': '0.bn', '3': '1.conv', '4': '1.bn',
+                '5': '2.conv', '6': '2.bn'},
+}
+_SHUFFLENET_V2_HEAD = (
+    ('conv1.0.', 'backbone.conv1.conv.'),
+    ('conv1.1.', 'backbone.conv1.bn.'),
+    ('conv5.0.', 'backbone.layers.3.conv.'),
+    ('conv5.1.', 'backbone.layers.3.bn.'),
+    ('fc.', 'head.fc.'),
+) + _DIMENSION_REDUCTION
 
 
 # the MobileNetV2 backbones of the dense toolboxes: mmseg's has mmpretrain's
@@ -136,7 +158,8 @@ def detect_layout(checkpoint: object, filename: str = '<checkpoint>'
     if any(k.startswith('features.module.') for k in keys):
         return 'fast_mpn_cov_train', state
     if keys and all(k.startswith('module.') for k in keys) and \
-            any(k.startswith(('module.layer1.', 'module.features.1.'))
+            any(k.startswith(('module.layer1.', 'module.features.1.',
+                              'module.stage2.'))
                 for k in keys):
         return 'gcp_optimization', state
     if any(k.startswith('layer1.') for k in keys) and 'conv1.weight' in keys:
@@ -203,26 +226,65 @@ def _mobilenet_v2_key(name: str) -> Optional[str]:
             f'{m.group(3)}')
 
 
-def _classifier_key(name: str, model: str = 'resnet') -> Optional[str]:
-    if model == 'mobilenet_v2':
-        return _mobilenet_v2_key(name)
+def _shufflenet_v2_key(name: str) -> Optional[str]:
+    renamed = _renamed_prefix(name, _SHUFFLENET_V2_HEAD)
+    if renamed is not None:
+        return renamed
+    m = re.match(r'stage([234])\.(\d+)\.(branch[12])\.(\d)\.(\w+)$', name)
+    if not m:
+        return None
+    inner = _SHUFFLENET_V2_BRANCHES[m.group(3)].get(m.group(4))
+    if inner is None:
+        return None
+    return (f'backbone.layers.{int(m.group(1)) - 2}.{m.group(2)}.'
+            f'{m.group(3)}.{inner}.{m.group(5)}')
+
+
+def resnet_classifier_key(name: str) -> Optional[str]:
+    """A released ResNet's name (torchvision's trunk, ``layer_reduce``,
+    ``layer_reduce_bn``, ``eca_layer``, ``fc``) -> classifier key (None:
+    not a model tensor)."""
     return _renamed_prefix(name, _TO_CLASSIFIER)
+
+
+# model -> released name -> classifier key (None: not a model tensor)
+_CLASSIFIER_KEYS = {
+    'resnet': resnet_classifier_key,
+    'mobilenet_v2': _mobilenet_v2_key,
+    'shufflenet_v2': _shufflenet_v2_key,
+}
 
 
 def _released_model(released: Dict[str, torch.Tensor]) -> str:
     """The architecture family of a state dict in the released names."""
-    return 'mobilenet_v2' if 'features.18.0.weight' in released \
-        else 'resnet'
+    if 'features.18.0.weight' in released:
+        return 'mobilenet_v2'
+    if 'conv5.0.weight' in released:
+        return 'shufflenet_v2'
+    return 'resnet'
 
 
 def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
-    """model (``'resnet'``, ``'mobilenet_v2'``), ResNet depth, pooling,
-    reduced channels d and classes of a classifier state dict in mmgcp's
-    keys (``backbone.``, ``neck.``, ``head.``)."""
+    """model (``'resnet'``, ``'mobilenet_v2'``, ``'shufflenet_v2'``),
+    ResNet depth, pooling, reduced channels d and classes of a classifier
+    state dict in mmgcp's keys (``backbone.``, ``neck.``, ``head.``)."""
     if 'backbone.layer7.0.conv.0.conv.weight' in state:
         arch = dict(model='mobilenet_v2')
+    elif 'backbone.layers.0.0.branch1.0.conv.weight' in state:
+        arch = dict(model='shufflenet_v2')
+        width = 2 * state[
+            'backbone.layers.0.0.branch2.0.conv.weight'].shape[0]
+        if width != 116:
+            raise CheckpointLayoutError(
+                f'a ShuffleNetV2 with {width} stage-2 channels; the '
+                'configs build the released 1.0x (116)')
     else:
         arch = dict(model='resnet', depth=_resnet_depth(state))
+        # a narrower ResNet than the releases' (stem and base width 64)
+        stem = state['backbone.conv1.weight'].shape[0]
+        base = state['backbone.layer1.0.conv1.weight'].shape[0]
+        if (stem, base) != (64, 64):
+            arch.update(stem_channels=stem, base_channels=base)
     if 'neck.layer_reduce.weight' in state:
         arch['reduced_channels'] = state['neck.layer_reduce.weight'].shape[0]
         arch['pooling'] = 'dropcov' if \
@@ -244,8 +306,8 @@ def _resnet_depth(state: Dict[str, torch.Tensor]) -> int:
     key = (bottleneck, tuple(blocks[s] for s in (1, 2, 3, 4)))
     if key not in depths:
         raise CheckpointLayoutError(
-            f'not a ResNet-18/34/50/101 or MobileNetV2 (ResNet blocks per '
-            f'stage {key[1]}, bottleneck {bottleneck})')
+            f'not a ResNet-18/34/50/101, MobileNetV2 or ShuffleNetV2 (ResNet '
+            f'blocks per stage {key[1]}, bottleneck {bottleneck})')
     return depths[key]
 
 
@@ -267,47 +329,64 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>',
     model = _released_model(released)
     state, dropped = {}, []
     for key, value in released.items():
-        new = _classifier_key(key, model)
+        new = _CLASSIFIER_KEYS[model](key)
         if new is None:
             dropped.append(key)
         else:
             state[new] = value
-    arch = infer_architecture(state)
-    zoo = {}
-    if zoo_name is not None:
-        entry = zoo_entry(zoo_name)
-        expected = dict(model=entry.model, depth=entry.depth,
-                        pooling=entry.pooling)
-        if entry.reduced_channels is not None:
-            expected['reduced_channels'] = entry.reduced_channels
-        wrong = {k: (v, arch.get(k)) for k, v in expected.items()
-                 if arch.get(k) != v}
-        if wrong:
-            raise CheckpointLayoutError(
-                f'{filename} is not {zoo_name}: ' + ', '.join(
-                    f'{k} is {got}, expected {want}'
-                    for k, (want, got) in wrong.items()))
-        zoo = dict(zoo_name=entry.name, top1=entry.top1, top5=entry.top5,
-                   schedule=entry.schedule, source_page=entry.page)
-    config = config_name(arch.get('depth'), arch['pooling'],
-                         arch.get('reduced_channels'),
-                         zoo.get('schedule', 'LRnorm'), arch['model'])
-    options = config_options(arch.get('reduced_channels'),
-                             arch.get('num_classes', 1000))
-    report = [f'layout: {layout}', f'architecture: {arch}']
+    report = []
     if layout == 'gcp_optimization':
         report.append(f'renamed: stripped "module." from {len(raw)} keys')
     report += [f'renamed: {r}' for r in renames]
     report.append(f'renamed: {len(state)} keys to the classifier\'s '
                   'backbone./neck./head. names')
     report += [f'dropped: {k}' for k in sorted(dropped)]
+    return classifier_checkpoint(state, filename, layout, report, zoo_name)
+
+
+def classifier_checkpoint(state: Dict[str, torch.Tensor], filename: str,
+                          layout: str, report: List[str],
+                          zoo_name: Optional[str] = None
+                          ) -> Tuple[dict, List[str]]:
+    """A converted release's classifier checkpoint: ``state`` (in the
+    classifier's keys) with ``meta`` naming its architecture, the config
+    that builds it (and the options that fit it) and, given ``zoo_name``,
+    the model-zoo metadata once the file is checked to be that model.
+    ``report`` (what the conversion did) comes back with the layout,
+    architecture and config lines around it."""
+    framework = 'mindspore' if layout == 'mindspore' else 'pytorch'
+    arch = infer_architecture(state)
+    zoo = {}
+    if zoo_name is not None:
+        entry = zoo_entry(zoo_name)
+        expected = dict(model=entry.model, depth=entry.depth,
+                        pooling=entry.pooling, framework=entry.framework)
+        if entry.reduced_channels is not None:
+            expected['reduced_channels'] = entry.reduced_channels
+        got = dict(arch, framework=framework)
+        wrong = {k: (v, got.get(k)) for k, v in expected.items()
+                 if got.get(k) != v}
+        if wrong:
+            raise CheckpointLayoutError(
+                f'{filename} is not {zoo_name}: ' + ', '.join(
+                    f'{k} is {have}, expected {want}'
+                    for k, (want, have) in wrong.items()))
+        zoo = dict(zoo_name=entry.name, top1=entry.top1, top5=entry.top5,
+                   schedule=entry.schedule, source_page=entry.page)
+    config = config_name(arch.get('depth'), arch['pooling'],
+                         arch.get('reduced_channels'),
+                         zoo.get('schedule', 'LRnorm'), arch['model'],
+                         framework)
+    options = config_options(config, arch)
+    report = [f'layout: {layout}', f'architecture: {arch}'] + report
     report.append(f'config: {config}' if config else
                   'config: none of configs/pretrain has this architecture')
     if config and options:
         report.append('config options: ' + ' '.join(
             f'{k}={v}' for k, v in options.items()))
-    meta = dict(source=osp.basename(filename), layout=layout, config=config,
-                config_options=options, **arch, **zoo)
+    meta = dict(source=osp.basename(filename), layout=layout,
+                framework=framework, config=config, config_options=options,
+                **arch, **zoo)
     return dict(meta=meta, state_dict=state), report
 
 
@@ -324,12 +403,15 @@ def load_classifier_state(filename: str) -> Tuple[Dict[str, torch.Tensor],
             f'{filename}: expected a dict with a "state_dict"; for a '
             'released checkpoint run tools/convert_official.py first')
     state = _tensor_items(checkpoint['state_dict'])
-    if not any(k.startswith('backbone.layer4.') for k in state):
+    # the last stage of a ResNet or MobileNetV2, or a ShuffleNetV2's
+    if not any(k.startswith(('backbone.layer4.', 'backbone.layers.3.'))
+               for k in state):
         hint = ' (a released or mmgcp 0.1 checkpoint: convert it with ' \
             'tools/convert_official.py)' if 'layer4.0.conv1.weight' in \
             state else ''
         raise CheckpointLayoutError(
-            f'{filename}: no ResNet classifier keys (backbone.layer4.*)'
+            f'{filename}: no classifier keys (backbone.layer4.* or '
+            f'backbone.layers.3.*)'
             f'{hint}')
     return state, dict(checkpoint.get('meta') or {})
 
@@ -361,7 +443,9 @@ def export_backbone(src: str, out: str, toolbox: Optional[str] = None
     """Write the backbone of a classifier checkpoint for dense tasks.
 
     A ResNet's weights are for ``GCPResNet``, a MobileNetV2's for the
-    ``MobileNetV2`` of mmdet, mmseg and mmpretrain (the same key names).
+    ``MobileNetV2`` of mmdet, mmseg or mmpretrain, a ShuffleNetV2's for
+    mmpretrain's ``ShuffleNetV2`` (mmdet and mmseg have none; their configs
+    can use ``type='mmpretrain.ShuffleNetV2'``).
     The file holds ``meta`` and ``state_dict`` (trunk keys only, no prefix)
     and is named ``<out stem>-<sha256[:8]>.pth`` (mmdet's publish
     convention). (``GCPResNet`` and mmseg's MobileNetV2 also load a whole
@@ -370,8 +454,9 @@ def export_backbone(src: str, out: str, toolbox: Optional[str] = None
     Args:
         src: the classifier checkpoint.
         out: the output name (the hash is added).
-        toolbox: for a MobileNetV2, whose backbone it is for (``'mmdet'``,
-            ``'mmseg'`` or ``'mmpretrain'``): their key names differ.
+        toolbox: for a MobileNetV2 or ShuffleNetV2, whose backbone it is
+            for (``'mmdet'``, ``'mmseg'`` or ``'mmpretrain'``): their key
+            names differ.
 
     Returns:
         str: the final path.
@@ -380,16 +465,22 @@ def export_backbone(src: str, out: str, toolbox: Optional[str] = None
     arch = infer_architecture(state)
     backbone = {k[len('backbone.'):]: v for k, v in state.items()
                 if k.startswith('backbone.')}
+    if arch['model'] != 'resnet' and toolbox is None:
+        raise ValueError(
+            f'{src} is a {arch["model"]}: say which toolbox the backbone is '
+            f'for (one of {", ".join(BACKBONE_TOOLBOXES)}); their key '
+            'names differ')
     if arch['model'] == 'mobilenet_v2':
-        if toolbox is None:
-            raise ValueError(
-                f'{src} is a MobileNetV2: say which toolbox the backbone is '
-                f'for (one of {", ".join(BACKBONE_TOOLBOXES)}); their key '
-                'names differ')
         backbone = mobilenet_v2_backbone(backbone, toolbox)
+    elif arch['model'] == 'shufflenet_v2' and toolbox != 'mmpretrain':
+        raise ValueError(
+            f'{toolbox} has no ShuffleNetV2 backbone: export it with '
+            "toolbox='mmpretrain' and use type='mmpretrain.ShuffleNetV2' "
+            'in the dense config')
     target = 'GCPResNet' if arch['model'] == 'resnet' else \
-        f"{toolbox}'s MobileNetV2"
+        f"{toolbox}'s {arch['model']}"
     meta = dict(source=osp.basename(src), model=arch['model'],
+                pretrain_framework=meta.get('framework', 'pytorch'),
                 toolbox=toolbox if arch['model'] != 'resnet' else None,
                 depth=arch.get('depth'), pretrain_pooling=arch['pooling'],
                 pretrain_reduced_channels=arch.get('reduced_channels'),

@@ -1,9 +1,11 @@
 """The officially released GCP classifiers, and their download.
 
 One table (:data:`MODEL_ZOO`) with what the authors' READMEs state: name,
-model (ResNet depth or MobileNetV2), pooling, d, schedule, top-1/top-5 on
-ImageNet val, where to get it, and the pretraining config that builds the
-same classifier.
+model (ResNet depth, MobileNetV2 or ShuffleNetV2), pooling, d, schedule,
+top-1/top-5 on ImageNet val (and parameters/FLOPs where given), where to get
+it, the pretraining config that builds the same classifier and the command
+that converts it. The MindSpore releases (``.ckpt``) convert like the
+PyTorch ones.
 Most releases sit on Google/Baidu Drive behind a confirmation page and must
 be fetched by hand (``url`` is None, ``page`` says where); the fast-MPN-COV
 model-zoo files have direct links with a sha256 prefix in their names and
@@ -21,62 +23,104 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 __all__ = ['ZooEntry', 'MODEL_ZOO', 'zoo_entry', 'zoo_markdown',
-           'config_name', 'config_options', 'download_checkpoint', 'DownloadError']
+           'config_name', 'config_options', 'download_checkpoint',
+           'DownloadError', 'convert_command']
 
 GCP_OPTIMIZATION = 'https://github.com/ZhangLi-CS/GCP_Optimization'
 DROPCOV = 'https://github.com/mingzeG/DropCov'
 FAST_MPN_COV = 'https://github.com/jiangtaoxie/fast-MPN-COV'
+GCP_OPT_MINDSPORE = 'https://github.com/Terror03/GCP-OPT'
 
 
-# the papers' schedule names -> config name tags; LR_fast and LR_adj
-# configs exist for iSQRT-COV with d=256 and for GAP, the models of the
-# papers' schedule study
+# the papers' schedule names -> config name tags
 SCHEDULE_TAGS = {'LRnorm': 'lrnorm', 'LRfast': 'lrfast', 'LRadju': 'lradj'}
+_ALL_TAGS = ('lrnorm', 'lrfast', 'lradj')
+# (model, pooling, d) -> the schedules with a config of their own: every
+# schedule for GAP and iSQRT-COV d=256 (the papers' schedule study), the
+# released ones elsewhere
+_CONFIG_SCHEDULES = {
+    ('resnet', 'gap', None): _ALL_TAGS,
+    ('resnet', 'isqrt', 256): _ALL_TAGS,
+    ('resnet', 'isqrt', 128): ('lrnorm', ),
+    ('resnet', 'dropcov', 256): ('lrnorm', ),
+    ('resnet', 'dropcov', 128): ('lrnorm', ),
+    ('mobilenet_v2', 'gap', None): _ALL_TAGS,
+    ('mobilenet_v2', 'isqrt', 256): _ALL_TAGS,
+    ('mobilenet_v2', 'isqrt', 128): ('lrnorm', 'lradj'),
+    ('shufflenet_v2', 'gap', None): _ALL_TAGS,
+    ('shufflenet_v2', 'isqrt', 256): _ALL_TAGS,
+}
+# MindSpore releases (ResNets with MindSpore's numerics, d=128, their
+# repository's linear recipe)
+_MINDSPORE_POOLINGS = ('isqrt', 'dropcov')
+
+
+def _net_name(model: str, depth: Optional[int]) -> str:
+    return {'resnet': f'resnet{depth}', 'mobilenet_v2': 'mobilenet-v2',
+            'shufflenet_v2': 'shufflenet-v2-1x'}[model]
+
+
+def _batch_tag(model: str, tag: str) -> str:
+    if model == 'mobilenet_v2':
+        return '8xb24' if tag == 'lradj' else '8xb12'
+    return '16xb64' if model == 'shufflenet_v2' else '8xb32'
 
 
 def config_name(depth: Optional[int], pooling: str,
                 reduced_channels: Optional[int] = None,
                 schedule: str = 'LRnorm',
-                model: str = 'resnet') -> Optional[str]:
+                model: str = 'resnet',
+                framework: str = 'pytorch') -> Optional[str]:
     """The pretraining config (``configs/pretrain/...``) of a classifier.
 
     A schedule without a config of its own (e.g. the fast-MPN-COV recipe)
-    maps to the LR_norm config, and a d other than 128 or 256 to the d=256
-    config (:func:`config_options` says what to override). ``None`` for a
-    pooling no config has.
+    maps to the LR_norm config, and a d without a config to the d=256 one
+    (:func:`config_options` says what to override); a MindSpore release
+    (``framework='mindspore'``) to the ``-ms`` config of its pooling.
+    ``None`` for a model or pooling no config has.
     """
-    if model not in ('resnet', 'mobilenet_v2'):
-        return None
-    net = f'resnet{depth}' if model == 'resnet' else 'mobilenet-v2'
-    if pooling in ('isqrt', 'dropcov') and not (
-            model == 'mobilenet_v2' and pooling == 'dropcov'):
-        d = reduced_channels if reduced_channels in (128, 256) else 256
-        net = f'{net}-{pooling}-d{d}'
-    elif pooling != 'gap':
+    if framework == 'mindspore':
+        if model != 'resnet' or pooling not in _MINDSPORE_POOLINGS:
+            return None
+        return (f'configs/pretrain/resnet{depth}-{pooling}-d128-ms_'
+                f'4xb64-linear_in1k.py')
+    d = None
+    if pooling != 'gap':
+        d = reduced_channels if (model, pooling, reduced_channels) in \
+            _CONFIG_SCHEDULES else 256
+    schedules = _CONFIG_SCHEDULES.get((model, pooling, d))
+    if schedules is None:
         return None
     tag = SCHEDULE_TAGS.get(schedule, 'lrnorm')
-    # LR_fast and LR_adj configs: GAP and iSQRT-COV d=256 (and MobileNetV2's
-    # d=128 LR_adj release)
-    if tag != 'lrnorm' and not (
-            pooling == 'gap' or net.endswith('isqrt-d256') or
-            (model == 'mobilenet_v2' and tag == 'lradj')):
+    if tag not in schedules:
         tag = 'lrnorm'
-    if model == 'resnet':
-        return f'configs/pretrain/{net}_8xb32-{tag}_in1k.py'
-    batch = 24 if tag == 'lradj' else 12
-    return f'configs/pretrain/{net}_8xb{batch}-{tag}_in1k.py'
+    net = _net_name(model, depth)
+    if d is not None:
+        net = f'{net}-{pooling}-d{d}'
+    return f'configs/pretrain/{net}_{_batch_tag(model, tag)}-{tag}_in1k.py'
 
 
-def config_options(reduced_channels: Optional[int] = None,
-                   num_classes: int = 1000) -> Dict[str, object]:
-    """``--cfg-options`` that fit :func:`config_name`'s config to a
-    classifier with another d or number of classes."""
+def config_options(config: Optional[str], arch: dict) -> Dict[str, object]:
+    """``--cfg-options`` that fit ``config`` (named by :func:`config_name`)
+    to a classifier of architecture ``arch`` (``infer_architecture``'s
+    output) with another d, number of classes or ResNet width."""
     options: Dict[str, object] = {}
-    if reduced_channels is not None and reduced_channels not in (128, 256):
-        options['model.neck.reduced_channels'] = reduced_channels
-        options['model.head.in_channels'] = \
-            reduced_channels * (reduced_channels + 1) // 2
-    if num_classes != 1000:
+    match = re.search(r'-d(\d+)[-_]', osp.basename(config or ''))
+    config_d = int(match.group(1)) if match else None
+    d = arch.get('reduced_channels')
+    if d is not None and d != config_d:
+        options['model.neck.reduced_channels'] = d
+        options['model.head.in_channels'] = d * (d + 1) // 2
+    if 'base_channels' in arch:
+        options['model.backbone.stem_channels'] = arch['stem_channels']
+        options['model.backbone.base_channels'] = arch['base_channels']
+        expansion = 4 if arch['depth'] >= 50 else 1
+        options['model.neck.in_channels'] = \
+            arch['base_channels'] * 8 * expansion
+    # the MindSpore (``-ms``) configs build the releases' 1001-way fc
+    config_classes = 1001 if '-ms_' in osp.basename(config or '') else 1000
+    num_classes = arch.get('num_classes', config_classes)
+    if num_classes != config_classes:
         options['model.head.num_classes'] = num_classes
         options['data_preprocessor.num_classes'] = num_classes
     return options
@@ -100,14 +144,22 @@ class ZooEntry:
     top5: Optional[float]
     page: str
     url: Optional[str] = None  # direct download, when there is one
-    model: str = 'resnet'  # or 'mobilenet_v2'
-    params: Optional[int] = None  # as published, where given
+    model: str = 'resnet'  # 'mobilenet_v2' or 'shufflenet_v2'
+    # parameters of the released architecture (counted from the authors'
+    # model code), where known
+    params: Optional[int] = None
+    framework: str = 'pytorch'  # or 'mindspore'
+    # as the release's README gives them (millions, GFLOPs), where given
+    published_params_m: Optional[float] = None
+    published_flops_g: Optional[float] = None
 
     @property
     def model_name(self) -> str:
-        """``ResNet-50``, ``MobileNetV2`` ..."""
-        return f'ResNet-{self.depth}' if self.model == 'resnet' \
-            else 'MobileNetV2'
+        """``ResNet-50``, ``MobileNetV2``, ``ShuffleNetV2 1.0x``"""
+        if self.model == 'resnet':
+            return f'ResNet-{self.depth}'
+        return {'mobilenet_v2': 'MobileNetV2',
+                'shufflenet_v2': 'ShuffleNetV2 1.0x'}[self.model]
 
     @property
     def sha256_prefix(self) -> Optional[str]:
@@ -118,7 +170,7 @@ class ZooEntry:
     def config(self) -> Optional[str]:
         """The pretraining config that builds this classifier."""
         return config_name(self.depth, self.pooling, self.reduced_channels,
-                           self.schedule, self.model)
+                           self.schedule, self.model, self.framework)
 
 
 def _gcp_opt(depth, schedule, top1, top5, dim=256, pooling='isqrt'):
@@ -129,13 +181,24 @@ def _gcp_opt(depth, schedule, top1, top5, dim=256, pooling='isqrt'):
                     top1, top5, GCP_OPTIMIZATION)
 
 
-def _mobilenet_v2(schedule, top1, top5, params, dim=256, pooling='isqrt'):
+def _light(model, schedule, top1, top5, params, dim=256, pooling='isqrt'):
+    """A GCP_Optimization MobileNetV2 or ShuffleNetV2 release."""
     kind = 'GCP' if pooling == 'isqrt' else 'GAP'
     suffix = '_128' if dim == 128 else ''
-    return ZooEntry(f'MobileNetV2_{kind}_{schedule}{suffix}', None, pooling,
+    prefix = {'mobilenet_v2': 'MobileNetV2',
+              'shufflenet_v2': 'ShuffleNetV2'}[model]
+    return ZooEntry(f'{prefix}_{kind}_{schedule}{suffix}', None, pooling,
                     dim if pooling == 'isqrt' else None, schedule, top1,
-                    top5, GCP_OPTIMIZATION, model='mobilenet_v2',
-                    params=params)
+                    top5, GCP_OPTIMIZATION, model=model, params=params)
+
+
+def _mindspore(depth, pooling, top1, params_m, flops_g):
+    """A MindSpore release of the TPAMI 2023 paper (d=128, 1001-way fc)."""
+    kind = 'FastMPN' if pooling == 'isqrt' else 'DropCov'
+    return ZooEntry(f'MindSpore_ResNet{depth}_{kind}', depth, pooling, 128,
+                    'MindSpore linear', top1, None, GCP_OPT_MINDSPORE,
+                    framework='mindspore', published_params_m=params_m,
+                    published_flops_g=flops_g)
 
 
 MODEL_ZOO: List[ZooEntry] = [
@@ -159,14 +222,29 @@ MODEL_ZOO: List[ZooEntry] = [
     # GCP_Optimization MobileNetV2 1.0: iSQRT-COV after the last 1x1 conv;
     # parameters of the released architectures (the authors' model code;
     # torchvision's for GAP)
-    _mobilenet_v2('LRnorm', 71.62, 90.18, 3_504_872, pooling='gap'),
-    _mobilenet_v2('LRfast', 69.29, 89.01, 3_504_872, pooling='gap'),
-    _mobilenet_v2('LRadju', 71.27, 90.08, 3_504_872, pooling='gap'),
-    _mobilenet_v2('LRnorm', 74.39, 91.86, 35_449_064),
-    _mobilenet_v2('LRfast', 72.45, 90.51, 35_449_064),
-    _mobilenet_v2('LRadju', 73.97, 91.53, 35_449_064),
-    _mobilenet_v2('LRnorm', 73.28, 91.26, 10_644_968, dim=128),
-    _mobilenet_v2('LRadju', 72.58, 90.87, 10_644_968, dim=128),
+    _light('mobilenet_v2', 'LRnorm', 71.62, 90.18, 3_504_872, pooling='gap'),
+    _light('mobilenet_v2', 'LRfast', 69.29, 89.01, 3_504_872, pooling='gap'),
+    _light('mobilenet_v2', 'LRadju', 71.27, 90.08, 3_504_872, pooling='gap'),
+    _light('mobilenet_v2', 'LRnorm', 74.39, 91.86, 35_449_064),
+    _light('mobilenet_v2', 'LRfast', 72.45, 90.51, 35_449_064),
+    _light('mobilenet_v2', 'LRadju', 73.97, 91.53, 35_449_064),
+    _light('mobilenet_v2', 'LRnorm', 73.28, 91.26, 10_644_968, dim=128),
+    _light('mobilenet_v2', 'LRadju', 72.58, 90.87, 10_644_968, dim=128),
+    # GCP_Optimization ShuffleNetV2 1.0x: iSQRT-COV after conv5
+    _light('shufflenet_v2', 'LRnorm', 67.96, 87.84, 2_278_604, pooling='gap'),
+    _light('shufflenet_v2', 'LRfast', 66.13, 86.54, 2_278_604, pooling='gap'),
+    _light('shufflenet_v2', 'LRadju', 67.15, 87.35, 2_278_604, pooling='gap'),
+    _light('shufflenet_v2', 'LRnorm', 71.83, 90.04, 34_413_260),
+    _light('shufflenet_v2', 'LRfast', 70.29, 89.00, 34_413_260),
+    _light('shufflenet_v2', 'LRadju', 71.17, 89.74, 34_413_260),
+    # the TPAMI 2023 paper's MindSpore releases: Fast-MPN (iSQRT-COV) and
+    # DropCov heads, d=128; parameters and FLOPs as its README gives them
+    _mindspore(18, 'isqrt', 74.64, 19.6, 3.11),
+    _mindspore(18, 'dropcov', 73.8, 19.6, 3.11),
+    _mindspore(34, 'isqrt', 76.27, 29.7, 5.56),
+    _mindspore(34, 'dropcov', 76.13, 29.7, 5.56),
+    _mindspore(50, 'isqrt', 77.71, 32.3, 6.19),
+    _mindspore(50, 'dropcov', 77.77, 32.0, 6.19),
     # DropCov (NeurIPS 2022): d=128 (the parameter counts say so)
     ZooEntry('ResNet34_DropCov', 34, 'dropcov', 128, 'LRnorm', 76.81, None,
              DROPCOV),
@@ -194,11 +272,27 @@ def zoo_entry(name: str) -> ZooEntry:
                    f'{", ".join(e.name for e in MODEL_ZOO)}')
 
 
+def _params(e: ZooEntry) -> str:
+    if e.params is not None:
+        return f'{e.params / 1e6:.2f}M'
+    return '-' if e.published_params_m is None else f'{e.published_params_m}M'
+
+
+def convert_command(e: ZooEntry) -> str:
+    """The command that converts this release (downloading it where it has
+    a direct link)."""
+    if e.url:
+        return f'python tools/convert_official.py --download {e.name} OUT'
+    suffix = '.ckpt' if e.framework == 'mindspore' else '.pth.tar'
+    return (f'python tools/convert_official.py {e.name}{suffix} OUT '
+            f'--zoo-name {e.name}')
+
+
 def zoo_markdown() -> str:
     """The table as Markdown, for the README."""
     lines = ['| name | model | pooling | d | schedule | top-1 | top-5 | '
-             'params | source | config |',
-             '|---|---|---|---|---|---|---|---|---|---|']
+             'params | GFLOPs | source | config | convert |',
+             '|---|---|---|---|---|---|---|---|---|---|---|---|']
     for e in MODEL_ZOO:
         source = f'[download]({e.url})' if e.url else f'[page]({e.page})'
         config = f'`{osp.basename(e.config)}`' if e.config else '-'
@@ -206,9 +300,8 @@ def zoo_markdown() -> str:
             f'| {e.name} | {e.model_name} | {e.pooling} | '
             f'{e.reduced_channels or "-"} | {e.schedule} | {e.top1:.2f} | '
             f'{"-" if e.top5 is None else f"{e.top5:.2f}"} | '
-            f'{"-" if e.params is None else f"{e.params / 1e6:.2f}M"} | '
-            f'{source} | '
-            f'{config} |')
+            f'{_params(e)} | {e.published_flops_g or "-"} | {source} | '
+            f'{config} | `{convert_command(e)}` |')
     return '\n'.join(lines)
 
 

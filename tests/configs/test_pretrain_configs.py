@@ -14,9 +14,13 @@ from conftest import PRETRAIN_DEMO_CONFIG, ROOT, build_config_model
 
 ALL_PRETRAIN = sorted(glob.glob(osp.join(ROOT, 'configs', 'pretrain',
                                          '*.py')))
-PRETRAIN = [p for p in ALL_PRETRAIN if osp.basename(p).startswith('resnet')]
+MINDSPORE = [p for p in ALL_PRETRAIN if '-ms_' in osp.basename(p)]
+PRETRAIN = [p for p in ALL_PRETRAIN if osp.basename(p).startswith('resnet')
+            and p not in MINDSPORE]
 MOBILENET = [p for p in ALL_PRETRAIN
              if osp.basename(p).startswith('mobilenet-v2')]
+SHUFFLENET = [p for p in ALL_PRETRAIN
+              if osp.basename(p).startswith('shufflenet-v2')]
 STUDY = sorted(glob.glob(osp.join(ROOT, 'configs', 'study', '*.py')))
 NAME = re.compile(r'resnet(\d+)(?:-(isqrt|dropcov)-d(\d+))?_8xb32-'
                   r'(lrnorm|lrfast|lradj)_in1k\.py')
@@ -32,7 +36,8 @@ PARAMS_GAP = {18: 11_689_512, 34: 21_797_672, 50: 25_557_032,
 
 
 def test_every_family_has_its_configs():
-    assert sorted(PRETRAIN + MOBILENET) == ALL_PRETRAIN
+    assert sorted(PRETRAIN + MOBILENET + SHUFFLENET + MINDSPORE) == \
+        ALL_PRETRAIN
     names = {osp.basename(p) for p in PRETRAIN}
     assert all(NAME.fullmatch(n) for n in names), names
     for depth in (18, 34, 50, 101):
@@ -129,6 +134,93 @@ def test_mobilenet_config_builds_the_released_model(path):
     assert cfg.optim_wrapper.optimizer.weight_decay == 4e-5
     assert cfg.train_dataloader.batch_size == per_gpu == int(batch)
     assert cfg.auto_scale_lr.base_batch_size == 8 * per_gpu
+
+
+SHUFFLENET_NAME = re.compile(r'shufflenet-v2-1x(-isqrt-d256)?_16xb64-'
+                             r'(lrnorm|lrfast|lradj)_in1k\.py')
+# the authors' epochs of the linear decay per schedule
+SHUFFLENET_EPOCHS = {'lrnorm': 240, 'lrfast': 60, 'lradj': 100}
+
+
+@pytest.mark.parametrize('path', SHUFFLENET, ids=osp.basename)
+def test_shufflenet_config_builds_the_released_model(path):
+    gcp, tag = SHUFFLENET_NAME.fullmatch(osp.basename(path)).groups()
+    cfg = Config.fromfile(path)
+    model = build_config_model(path)
+    assert type(model.backbone).__name__ == 'ShuffleNetV2'
+    # the released models' parameter counts (1000 classes)
+    assert sum(p.numel() for p in model.parameters()) == \
+        (34_413_260 if gcp else 2_278_604)
+    if gcp:
+        assert model.neck.reduced_channels == 256
+        assert type(model.neck.layer_reduce_act).__name__ == 'ReLU6'
+        assert isinstance(model.neck.dropout, torch.nn.Identity)
+    with torch.no_grad():
+        assert model(torch.randn(1, 3, 64, 64)).shape == (1, 1000)
+    epochs = SHUFFLENET_EPOCHS[tag]
+    assert cfg.train_cfg.max_epochs == epochs
+    (scheduler, ) = cfg.param_scheduler  # linear to 0 per iteration
+    assert (scheduler.type, scheduler.power, scheduler.eta_min,
+            scheduler.end, scheduler.convert_to_iter_based) == \
+        ('PolyLR', 1.0, 0., epochs, True)
+    assert cfg.optim_wrapper.optimizer.lr == 0.5
+    assert cfg.optim_wrapper.optimizer.weight_decay == 4e-5
+    assert 'paramwise_cfg' not in cfg.optim_wrapper  # BN decays too
+    assert cfg.train_dataloader.batch_size * 16 == \
+        cfg.auto_scale_lr.base_batch_size == 1024
+    jitter = cfg.train_dataloader.dataset.pipeline[2]
+    assert (jitter.type, jitter.brightness, jitter.contrast,
+            jitter.saturation) == ('ColorJitter', 0.4, 0.4, 0.4)
+
+
+def test_shufflenet_has_the_released_models():
+    assert {osp.basename(p) for p in SHUFFLENET} == {
+        f'shufflenet-v2-1x{gcp}_16xb64-{tag}_in1k.py'
+        for gcp in ('', '-isqrt-d256') for tag in SHUFFLENET_EPOCHS}
+
+
+MINDSPORE_NAME = re.compile(r'resnet(18|34|50)-(isqrt|dropcov)-d128-ms_'
+                            r'4xb64-linear_in1k\.py')
+# the MindSpore releases' architecture (d=128, 1001-way fc); their README
+# rounds these to 19.6 / 29.7 / 32.3 (Fast-MPN) and 32.0 (DropCov) M
+PARAMS_MINDSPORE = {18: 19_507_561, 34: 29_615_721, 50: 32_035_689}
+
+
+@pytest.mark.parametrize('path', MINDSPORE, ids=osp.basename)
+def test_mindspore_config_builds_the_released_model(path):
+    depth, pooling = MINDSPORE_NAME.fullmatch(osp.basename(path)).groups()
+    depth = int(depth)
+    cfg = Config.fromfile(path)
+    model = build_config_model(path)
+    assert type(model.backbone).__name__ == 'MindSporeResNet'
+    assert model.backbone.depth == depth
+    assert tuple(model.backbone.strides) == (1, 2, 2, 1)
+    assert (model.neck.pooling_name, model.neck.reduced_channels,
+            model.neck.layer_reduce_bn.eps) == (pooling, 128, 1e-4)
+    assert sum(p.numel() for p in model.parameters()) == \
+        PARAMS_MINDSPORE[depth] + (3 if pooling == 'dropcov' else 0)
+    with torch.no_grad():
+        assert model(torch.randn(1, 3, 64, 64)).shape == (1, 1001)
+    # the release repository's ImageNet recipe
+    assert cfg.optim_wrapper.optimizer.lr == 0.8
+    assert cfg.optim_wrapper.optimizer.weight_decay == 1e-4
+    assert cfg.train_dataloader.batch_size * 4 == \
+        cfg.auto_scale_lr.base_batch_size == 256
+    warmup, decay = cfg.param_scheduler
+    assert (warmup.type, warmup.end, decay.type, decay.power, decay.begin,
+            decay.end) == ('LinearLR', 2, 'PolyLR', 1.0, 2, 100)
+    assert cfg.train_cfg.max_epochs == 100
+    loss = cfg.model.head.loss  # 0.9 on the label, 0.1 / 1000 elsewhere
+    eps = loss.label_smooth_val
+    assert (loss.type, loss.mode) == ('LabelSmoothLoss', 'original')
+    assert abs(1 - eps + eps / 1001 - 0.9) < 1e-12
+    assert abs(eps / 1001 - 0.1 / 1000) < 1e-12
+
+
+def test_mindspore_has_the_released_models():
+    assert {osp.basename(p) for p in MINDSPORE} == {
+        f'resnet{d}-{p}-d128-ms_4xb64-linear_in1k.py'
+        for d in (18, 34, 50) for p in ('isqrt', 'dropcov')}
 
 
 def test_demo_config_builds():

@@ -16,6 +16,7 @@ import torchvision
 from torch import nn
 
 __all__ = ['ReleasedGCPResNet', 'ReleasedGCPMobileNetV2',
+           'ReleasedGCPShuffleNetV2',
            'released_checkpoint', 'randomise']
 
 
@@ -123,6 +124,39 @@ class ReleasedGCPMobileNetV2(nn.Module):
             return self.classifier(x.mean(dim=(2, 3)))
         cov = _newton_schulz_sqrt(_covariance(self.dimension_reduction(x)), 5)
         return self.classifier(_upper_triangle(cov))
+
+
+class ReleasedGCPShuffleNetV2(nn.Module):
+    """A released GCP (or GAP) ShuffleNetV2 1.0x (GCP_Optimization), with
+    its key names: torchvision's ``conv1``, ``stage2..4`` and ``conv5``
+    (1x1 to 1024, BN, ReLU); for GCP a ``dimension_reduction`` (1x1 conv
+    without bias, BN, ReLU6), iSQRT-COV (5 iterations), the upper triangle
+    and ``fc``, no dropout; GAP is torchvision's model.
+    """
+
+    def __init__(self, pooling: str = 'isqrt', dim: int = 256,
+                 num_classes: int = 1000) -> None:
+        super().__init__()
+        net = torchvision.models.shufflenet_v2_x1_0(num_classes=num_classes)
+        for name in ('conv1', 'maxpool', 'stage2', 'stage3', 'stage4',
+                     'conv5'):
+            self.add_module(name, getattr(net, name))
+        self.pooling = pooling
+        if pooling == 'gap':
+            self.fc = net.fc
+            return
+        self.dimension_reduction = nn.Sequential(
+            nn.Conv2d(1024, dim, 1, bias=False), nn.BatchNorm2d(dim),
+            nn.ReLU6(inplace=True))
+        self.fc = nn.Linear(dim * (dim + 1) // 2, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.maxpool(self.conv1(x))
+        x = self.conv5(self.stage4(self.stage3(self.stage2(x))))
+        if self.pooling == 'gap':
+            return self.fc(x.mean(dim=(2, 3)))
+        cov = _newton_schulz_sqrt(_covariance(self.dimension_reduction(x)), 5)
+        return self.fc(_upper_triangle(cov))
 
 
 def randomise(model: nn.Module, seed: int = 0,

@@ -12,7 +12,8 @@ from mmgcp.pretrain import (CheckpointLayoutError, convert_official,
 
 from conftest import ROOT, build_config_model, run_tool, venv_python
 from reference_models import (ReleasedGCPMobileNetV2, ReleasedGCPResNet,
-                              randomise, released_checkpoint)
+                              ReleasedGCPShuffleNetV2, randomise,
+                              released_checkpoint)
 
 LAYOUTS = ['gcp_optimization', 'fast_mpn_cov_zoo', 'fast_mpn_cov_train']
 
@@ -116,6 +117,51 @@ def test_mobilenet_v2_zoo_entry_is_checked():
     with pytest.raises(CheckpointLayoutError, match='model is mobilenet_v2'):
         convert_official(checkpoint, 'x.pth.tar',
                          zoo_name='ResNet50_GCP_LRnorm_128')
+
+
+@pytest.mark.parametrize('pooling,dim,config', [
+    ('isqrt', 256, 'shufflenet-v2-1x-isqrt-d256_16xb64-lrnorm_in1k.py'),
+    ('isqrt', 20, 'shufflenet-v2-1x-isqrt-d256_16xb64-lrnorm_in1k.py'),
+    ('gap', None, 'shufflenet-v2-1x_16xb64-lrnorm_in1k.py')])
+def test_shufflenet_v2_releases_give_the_authors_logits(tmp_path, pooling,
+                                                        dim, config):
+    reference = randomise(ReleasedGCPShuffleNetV2(pooling, dim or 256,
+                                                  num_classes=6),
+                          keep_weights=True)
+    converted, report = convert_official(
+        released_checkpoint(reference, 'gcp_optimization'), 'snv2.pth.tar')
+    meta = converted['meta']
+    assert (meta['model'], meta['pooling'], meta.get('reduced_channels'),
+            meta['num_classes']) == ('shufflenet_v2', pooling, dim, 6)
+    assert meta['config'] == f'configs/pretrain/{config}'
+    assert 'dropped: ' not in '\n'.join(report)  # every tensor mapped
+    state = converted['state_dict']
+    # a stride-2 block's two branches and the last 1x1 conv
+    assert torch.equal(state['backbone.layers.1.0.branch1.1.bn.running_var'],
+                       reference.stage3[0].branch1[3].running_var)
+    assert torch.equal(state['backbone.layers.2.3.branch2.2.conv.weight'],
+                       reference.stage4[3].branch2[5].weight)
+    assert torch.equal(state['backbone.layers.3.conv.weight'],
+                       reference.conv5[0].weight)
+    assert_same_logits(reference, converted, tmp_path)
+
+
+def test_shufflenet_v2_backbone_exports_for_mmpretrain_only(tmp_path):
+    reference = ReleasedGCPShuffleNetV2('isqrt', 32)
+    converted, _ = convert_official(
+        released_checkpoint(reference, 'gcp_optimization'), 'snv2.pth.tar',
+        zoo_name=None)
+    src = tmp_path / 'classifier.pth'
+    torch.save(converted, src)
+    with pytest.raises(ValueError, match="mmdet has no ShuffleNetV2"):
+        export_backbone(str(src), str(tmp_path / 'b.pth'), 'mmdet')
+    path = export_backbone(str(src), str(tmp_path / 'b.pth'), 'mmpretrain')
+    from mmpretrain.models import ShuffleNetV2
+    backbone = ShuffleNetV2(widen_factor=1.0)
+    exported = torch.load(path, weights_only=True)['state_dict']
+    backbone.load_state_dict(exported, strict=True)
+    assert torch.equal(backbone.layers[3].conv.weight,
+                       reference.conv5[0].weight)
 
 
 def test_gap_release_is_mmpretrains_resnet(tmp_path):

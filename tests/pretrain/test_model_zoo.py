@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from mmgcp.pretrain import (MODEL_ZOO, CheckpointLayoutError, DownloadError,
+                            convert_command,
                             convert_official, download_checkpoint, zoo_entry,
                             zoo_markdown)
 
@@ -60,6 +61,23 @@ def test_table():
     for entry in MODEL_ZOO:
         assert osp.isfile(osp.join(ROOT, entry.config)), entry.name
     assert zoo_entry('mpncovresnet50').sha256_prefix == '15991845'
+    assert zoo_entry('ShuffleNetV2_GCP_LRfast').config == \
+        'configs/pretrain/shufflenet-v2-1x-isqrt-d256_16xb64-lrfast_in1k.py'
+    assert sum(e.model == 'shufflenet_v2' for e in MODEL_ZOO) == 6
+    ms = zoo_entry('MindSpore_ResNet50_FastMPN')
+    assert (ms.top1, ms.reduced_channels, ms.published_params_m,
+            ms.published_flops_g, ms.framework) == (77.71, 128, 32.3, 6.19,
+                                                    'mindspore')
+    assert ms.config == \
+        'configs/pretrain/resnet50-isqrt-d128-ms_4xb64-linear_in1k.py'
+    assert convert_command(ms) == (
+        'python tools/convert_official.py MindSpore_ResNet50_FastMPN.ckpt '
+        'OUT --zoo-name MindSpore_ResNet50_FastMPN')
+    assert convert_command(zoo_entry('mpncovresnet101')) == \
+        'python tools/convert_official.py --download mpncovresnet101 OUT'
+    assert {(e.depth, e.pooling) for e in MODEL_ZOO
+            if e.framework == 'mindspore'} == {
+        (d, p) for d in (18, 34, 50) for p in ('isqrt', 'dropcov')}
     table = zoo_markdown()
     assert table.count('\n') == len(MODEL_ZOO) + 1
     with pytest.raises(KeyError, match='known: ResNet18_GCP_LRnorm'):
@@ -129,6 +147,7 @@ def test_convert_tool_downloads_from_loopback(server, tmp_path):
                        state['conv1.weight'])
 
 
-def test_readme_renders_the_current_table():
-    readme = open(osp.join(ROOT, 'README.md')).read()
-    assert zoo_markdown() in readme
+def test_docs_render_the_current_table():
+    doc = open(osp.join(ROOT, 'docs', 'model_zoo.md')).read()
+    assert zoo_markdown() in doc
+    assert '(docs/model_zoo.md)' in open(osp.join(ROOT, 'README.md')).read()
