@@ -100,6 +100,51 @@ def build_config_model(path, options=None):
     return build_model(load_run_config(str(path), cfg_options=options))
 
 
+def assert_same_logits(reference, converted, tmp_path, size=64):
+    """The model of the config the converter named, with the options it
+    gave, loads the file strictly and computes the reference's logits."""
+    import torch
+    from mmgcp.engine import load_matching_checkpoint
+    path = tmp_path / 'converted.pth'
+    torch.save(converted, path)
+    meta = converted['meta']
+    model = build_config_model(osp.join(ROOT, meta['config']),
+                               meta['config_options'])
+    load_matching_checkpoint(model, str(path))  # strict, names the keys
+    x = torch.randn(2, 3, size, size, generator=torch.Generator()
+                    .manual_seed(1))
+    with torch.no_grad():
+        expected = reference(x)
+        got = model(x, mode='tensor')
+    torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
+
+
+def random_classifier_checkpoint(config, directory, std):
+    """A classifier checkpoint of pretraining ``config`` with random
+    weights (normal, ``std``), as training writes it; (path, state)."""
+    import torch
+    torch.manual_seed(0)
+    model = build_config_model(config)
+    for p in model.parameters():
+        p.data.normal_(0, std)
+    path = str(directory / 'classifier.pth')
+    torch.save(dict(meta=dict(epoch=1), state_dict=model.state_dict()),
+               path)
+    return path, model.state_dict()
+
+
+def fit_mask_rcnn(recipe, classes):
+    """A Mask R-CNN recipe fitted to ``classes`` classes, with fewer
+    proposals and RoIs: a short CPU step."""
+    recipe.merge_from_dict({
+        'model.roi_head.bbox_head.num_classes': classes,
+        'model.roi_head.mask_head.num_classes': classes,
+        'model.train_cfg.rpn_proposal.max_per_img': 64,
+        'model.train_cfg.rcnn.sampler.num': 32,
+        'model.test_cfg.rpn.max_per_img': 32})
+    return recipe
+
+
 @pytest.fixture
 def tiny_config(tmp_path, synthetic_coco):
     return write_tiny_config(tmp_path, synthetic_coco[0])

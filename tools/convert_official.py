@@ -1,11 +1,13 @@
 """Convert an officially released GCP checkpoint to mmgcp's layout.
 
     python tools/convert_official.py SRC OUT [--backbone] [--zoo-name NAME]
+        [--ema]
     python tools/convert_official.py --download NAME OUT [--backbone]
     python tools/convert_official.py --list
 
 Recognises the GCP_Optimization/DropCov (ResNet, MobileNetV2 and
-ShuffleNetV2), fast-MPN-COV model-zoo and fast-MPN-COV training layouts and
+ShuffleNetV2), fast-MPN-COV model-zoo and fast-MPN-COV training layouts, the
+DropCov DeiT-S / T2T-ViT-14 (timm) files (``--ema``: their EMA weights) and
 the MindSpore ``.ckpt`` releases (read without MindSpore), reports what it
 renamed and dropped, and writes a classifier checkpoint (``meta`` +
 ``state_dict``) in the keys of the pretraining configs (mmpretrain's
@@ -20,45 +22,27 @@ metadata and checks the file is that model. PyTorch files are read with
 import argparse
 import os
 import os.path as osp
-import pickle
 import tempfile
 
 import torch
 
-from mmgcp.engine import safe_torch_load
 from mmgcp.pretrain import (convert_mindspore, download_checkpoint,
                             export_backbone, read_mindspore_checkpoint,
                             zoo_entry, zoo_markdown)
 from mmgcp.pretrain.checkpoints import (BACKBONE_TOOLBOXES,
                                        CheckpointLayoutError,
-                                       convert_official)
+                                       convert_official, read_release)
 
 CACHE = osp.join(osp.expanduser('~'), '.cache', 'mmgcp')
 
 
-def convert(src, zoo_name):
+def convert(src, zoo_name, ema):
     """(classifier checkpoint, report) of the release file ``src``."""
     if src.endswith('.ckpt'):  # MindSpore: a protobuf message
         return convert_mindspore(read_mindspore_checkpoint(src), src,
                                  zoo_name=zoo_name)
-    try:
-        checkpoint = safe_torch_load(src, map_location='cpu')
-    except pickle.UnpicklingError as err:
-        # torch's message goes on to suggest weights_only=False: keep only
-        # what it refused
-        reason = [line.split('. Please')[0].strip()
-                  for line in str(err).splitlines()
-                  if 'Unsupported' in line or 'WeightsUnpickler' in line]
-        raise CheckpointLayoutError(
-            f'{src} holds more than tensors and is not read (mmgcp loads '
-            f'checkpoints with weights_only=True): '
-            f'{reason[0] if reason else "not a weights-only file"}'
-        ) from None
-    except (RuntimeError, EOFError) as err:
-        raise CheckpointLayoutError(
-            f'{src}: not a PyTorch checkpoint ({str(err).splitlines()[0]}); '
-            'MindSpore files must end in .ckpt') from None
-    return convert_official(checkpoint, src, zoo_name=zoo_name)
+    return convert_official(read_release(src), src, zoo_name=zoo_name,
+                            ema=ema)
 
 
 def main():
@@ -71,6 +55,9 @@ def main():
                         help='with --backbone: whose MobileNetV2 or '
                         'ShuffleNetV2 it is for')
     parser.add_argument('--zoo-name', help='the model-zoo entry SRC is')
+    parser.add_argument('--ema', action='store_true',
+                        help="convert a timm checkpoint's EMA weights "
+                        '(state_dict_ema)')
     parser.add_argument('--download', metavar='NAME',
                         help='fetch model-zoo entry NAME (direct links only)')
     parser.add_argument('--cache-dir', default=CACHE)
@@ -95,7 +82,7 @@ def main():
     if not osp.isfile(args.src):
         raise FileNotFoundError(f'{args.src} does not exist')
     try:
-        converted, report = convert(args.src, args.zoo_name)
+        converted, report = convert(args.src, args.zoo_name, args.ema)
     except (CheckpointLayoutError, KeyError) as err:
         raise SystemExit(f'convert_official.py: {err}') from None
     for line in report:

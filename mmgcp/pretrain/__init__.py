@@ -5,13 +5,15 @@ A GCP classifier is mmpretrain's ``ImageClassifier`` with a backbone
 (a ResNet whose stage 4 runs at stride 1, a MobileNetV2 or a ShuffleNetV2),
 the :class:`GCPNeck` and a ``LinearClsHead``; data, transforms, metric and
 loops are mmpretrain's and mmengine's. Importing this package registers, in
-mmpretrain's registries, ``GCPNeck`` and ``MindSporeResNet`` (``MODELS``)
+mmpretrain's registries, ``GCPNeck``, ``MindSporeResNet``, ``ConvTokenViT``
+and ``TokenCovClsHead`` (``MODELS``)
 and the papers' ``GCPEpochLR`` (``PARAM_SCHEDULERS``). It needs mmpretrain
 (and ``protobuf`` for MindSpore files), not mmdet.
 """
 from .checkpoints import (KNOWN_LAYOUTS, TRUNK_KEYS, CheckpointLayoutError,
                           convert_official, detect_layout, export_backbone,
                           infer_architecture)
+from .conv_token_vit import ConvTokenViT
 from .mindspore_checkpoints import convert_mindspore, read_mindspore_checkpoint
 from .mindspore_resnet import MindSporeResNet
 from .model_zoo import (MODEL_ZOO, DownloadError, ZooEntry, config_name,
@@ -19,6 +21,7 @@ from .model_zoo import (MODEL_ZOO, DownloadError, ZooEntry, config_name,
                         zoo_markdown)
 from .necks import GCPNeck
 from .schedules import SCHEDULES, GCPEpochLR, schedule_lr
+from .token_heads import TokenCovClsHead
 
 __all__ = ['GCPNeck', 'KNOWN_LAYOUTS', 'TRUNK_KEYS', 'CheckpointLayoutError',
            'convert_official', 'detect_layout', 'export_backbone',
@@ -26,4 +29,5 @@ __all__ = ['GCPNeck', 'KNOWN_LAYOUTS', 'TRUNK_KEYS', 'CheckpointLayoutError',
            'MODEL_ZOO', 'ZooEntry', 'config_name', 'zoo_entry',
            'zoo_markdown', 'download_checkpoint', 'DownloadError',
            'convert_mindspore', 'read_mindspore_checkpoint',
-           'MindSporeResNet', 'convert_command']
+           'MindSporeResNet', 'convert_command', 'ConvTokenViT',
+           'TokenCovClsHead']

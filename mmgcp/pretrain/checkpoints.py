@@ -13,6 +13,13 @@ Released layouts are recognised by their keys:
   ``features.module.{0,1,4,5,6,7}`` = conv1, bn1, layer1..4,
   ``representation.conv_dr_block.{0,1}`` = reduction conv/BN,
   ``classifier.*`` = fc.
+- ``dropcov_vit``: the DropCov DeiT-S / T2T-ViT-14 releases (timm's saver:
+  ``state_dict`` and ``state_dict_ema``, no prefix): ``visual_tokens.tokens``
+  (the convolutional tokenizer, timm's ``denselayerN`` names), ``blocks.N``
+  (``norm1``, ``attn.qkv``, ``attn.proj``, ``norm2``, ``mlp.fc1/fc2``),
+  ``cls_token``, ``pos_embed``, ``norm``, ``classifier.representation.wr``,
+  ``classifier.visual_fc``, ``classifier.cls_fc``; they convert to
+  :class:`ConvTokenViT` + :class:`TokenCovClsHead`.
 
 They convert to the keys of mmgcp's pretraining configs, mmpretrain's
 ``ImageClassifier`` with a ResNet, MobileNetV2 or ShuffleNetV2 ``backbone``, a
@@ -23,9 +30,11 @@ have torchvision's names (``features.0`` .. ``features.18``), a
 ShuffleNetV2 1.0x ones torchvision's ``conv1``, ``stage2..4``, ``conv5``,
 the same reduction and ``fc``.
 """
+import argparse
 import hashlib
 import os
 import os.path as osp
+import pickle
 import re
 import shutil
 import tempfile
@@ -39,11 +48,12 @@ from .model_zoo import config_name, config_options, zoo_entry
 __all__ = ['KNOWN_LAYOUTS', 'TRUNK_KEYS', 'BACKBONE_TOOLBOXES',
            'CheckpointLayoutError', 'mobilenet_v2_backbone',
            'resnet_classifier_key', 'classifier_checkpoint',
-           'detect_layout', 'convert_official', 'infer_architecture',
+           'detect_layout', 'read_release', 'convert_official',
+           'infer_architecture',
            'export_backbone', 'load_classifier_state']
 
 KNOWN_LAYOUTS = ('gcp_optimization', 'fast_mpn_cov_zoo',
-                 'fast_mpn_cov_train')
+                 'fast_mpn_cov_train', 'dropcov_vit')
 # the ResNet trunk, the same names in torchvision, mmdet and mmpretrain
 TRUNK_KEYS = ('conv1.', 'bn1.', 'layer1.', 'layer2.', 'layer3.', 'layer4.')
 _TRAIN_FEATURES = {'0': 'conv1', '1': 'bn1', '4': 'layer1', '5': 'layer2',
@@ -145,16 +155,56 @@ def _tensor_items(obj) -> Dict[str, torch.Tensor]:
     return {k: v for k, v in obj.items() if isinstance(v, torch.Tensor)}
 
 
-def detect_layout(checkpoint: object, filename: str = '<checkpoint>'
-                  ) -> Tuple[str, Dict[str, torch.Tensor]]:
-    """(layout name, raw tensor dict) of a loaded released checkpoint."""
+def read_release(filename: str) -> object:
+    """A released PyTorch checkpoint, read with ``weights_only=True``.
+
+    Beyond tensors and what mmengine checkpoints hold, one object is
+    allowed: the ``argparse.Namespace`` in which timm's checkpoint saver
+    keeps the training arguments. A file that needs anything else is
+    refused with one line naming it.
+    """
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'checkpoint {filename} does not exist')
+    try:
+        with torch.serialization.safe_globals([argparse.Namespace]):
+            return safe_torch_load(filename, map_location='cpu')
+    except pickle.UnpicklingError as err:
+        # torch's message goes on to suggest weights_only=False: keep only
+        # what it refused
+        reason = [line.split('. Please')[0].strip()
+                  for line in str(err).splitlines()
+                  if 'Unsupported' in line or 'WeightsUnpickler' in line]
+        raise CheckpointLayoutError(
+            f'{filename} holds more than tensors and is not read (mmgcp '
+            'loads checkpoints with weights_only=True): '
+            f'{reason[0] if reason else "not a weights-only file"}'
+        ) from None
+    except (RuntimeError, EOFError) as err:
+        raise CheckpointLayoutError(
+            f'{filename}: not a PyTorch checkpoint '
+            f'({str(err).splitlines()[0]}); MindSpore files must end in '
+            '.ckpt') from None
+
+
+def detect_layout(checkpoint: object, filename: str = '<checkpoint>',
+                  ema: bool = False) -> Tuple[str, Dict[str, torch.Tensor]]:
+    """(layout name, raw tensor dict) of a loaded released checkpoint
+    (``ema``: its ``state_dict_ema``, the weights' moving average that timm
+    also saves)."""
     if not isinstance(checkpoint, dict):
         raise CheckpointLayoutError(
             f'{filename}: expected a dict, got {type(checkpoint).__name__}; '
             f'known layouts: {", ".join(KNOWN_LAYOUTS)}')
-    state = checkpoint.get('state_dict', checkpoint)
+    if ema and not isinstance(checkpoint.get('state_dict_ema'), dict):
+        raise CheckpointLayoutError(
+            f'{filename}: no state_dict_ema (EMA weights) in it; keys: '
+            f'{", ".join(map(str, checkpoint))}')
+    state = checkpoint['state_dict_ema'] if ema else \
+        checkpoint.get('state_dict', checkpoint)
     state = _tensor_items(state) if isinstance(state, dict) else {}
     keys = list(state)
+    if 'visual_tokens.tokens.stem.0.weight' in keys:
+        return 'dropcov_vit', state
     if any(k.startswith('features.module.') for k in keys):
         return 'fast_mpn_cov_train', state
     if keys and all(k.startswith('module.') for k in keys) and \
@@ -240,6 +290,31 @@ def _shufflenet_v2_key(name: str) -> Optional[str]:
             f'{m.group(3)}.{inner}.{m.group(5)}')
 
 
+# the released DropCov transformers (timm-style blocks) -> ConvTokenViT's
+# (mmpretrain's TransformerEncoderLayer) and TokenCovClsHead's names
+_DROPCOV_VIT_BLOCK = {'norm1': 'ln1', 'norm2': 'ln2',
+                      'mlp.fc1': 'ffn.layers.0.0', 'mlp.fc2': 'ffn.layers.1',
+                      'attn.qkv': 'attn.qkv', 'attn.proj': 'attn.proj'}
+
+
+def _dropcov_vit_key(name: str) -> Optional[str]:
+    if name.startswith('classifier.'):
+        return 'head.' + name[len('classifier.'):]
+    if name in ('cls_token', 'pos_embed') or name.startswith('norm.'):
+        return 'backbone.' + name
+    m = re.match(r'blocks\.(\d+)\.(norm1|norm2|mlp\.fc1|mlp\.fc2|attn\.qkv|'
+                 r'attn\.proj)\.(\w+)$', name)
+    if m:
+        return (f'backbone.blocks.{m.group(1)}.'
+                f'{_DROPCOV_VIT_BLOCK[m.group(2)]}.{m.group(3)}')
+    if name.startswith('visual_tokens.tokens.'):
+        rest = re.sub(r'\.denselayer(\d+)\.',
+                      lambda d: f'.block.{int(d.group(1)) - 1}.',
+                      name[len('visual_tokens.tokens.'):])
+        return 'backbone.visual_tokens.' + rest
+    return None
+
+
 def resnet_classifier_key(name: str) -> Optional[str]:
     """A released ResNet's name (torchvision's trunk, ``layer_reduce``,
     ``layer_reduce_bn``, ``eca_layer``, ``fc``) -> classifier key (None:
@@ -252,6 +327,7 @@ _CLASSIFIER_KEYS = {
     'resnet': resnet_classifier_key,
     'mobilenet_v2': _mobilenet_v2_key,
     'shufflenet_v2': _shufflenet_v2_key,
+    'conv_token_vit': _dropcov_vit_key,
 }
 
 
@@ -261,6 +337,8 @@ def _released_model(released: Dict[str, torch.Tensor]) -> str:
         return 'mobilenet_v2'
     if 'conv5.0.weight' in released:
         return 'shufflenet_v2'
+    if 'visual_tokens.tokens.stem.0.weight' in released:
+        return 'conv_token_vit'
     return 'resnet'
 
 
@@ -268,6 +346,11 @@ def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
     """model (``'resnet'``, ``'mobilenet_v2'``, ``'shufflenet_v2'``),
     ResNet depth, pooling, reduced channels d and classes of a classifier
     state dict in mmgcp's keys (``backbone.``, ``neck.``, ``head.``)."""
+    if 'backbone.visual_tokens.stem.0.weight' in state:
+        return _conv_token_vit_architecture(state)
+    if 'backbone.stages.3.blocks.0.attn.w_msa.qkv.weight' in state:
+        return dict(model='swin', pooling='token_cov' if
+                    'head.visual_fc.weight' in state else 'gap')
     if 'backbone.layer7.0.conv.0.conv.weight' in state:
         arch = dict(model='mobilenet_v2')
     elif 'backbone.layers.0.0.branch1.0.conv.weight' in state:
@@ -296,6 +379,20 @@ def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
     return arch
 
 
+def _conv_token_vit_architecture(state: Dict[str, torch.Tensor]) -> dict:
+    """The released DropCov transformer: its blocks (12: DeiT-S, 14:
+    T2T-ViT-14), MLP ratio, heads and classes."""
+    blocks = len({k.split('.')[2] for k in state
+                  if k.startswith('backbone.blocks.')})
+    width = state['backbone.norm.weight'].shape[0]
+    hidden = state['backbone.blocks.0.ffn.layers.0.0.weight'].shape[0]
+    arch = dict(model='conv_token_vit', depth=blocks, embed_dims=width,
+                mlp_ratio=hidden / width, pooling='cross_cov')
+    if 'head.visual_fc.weight' in state:
+        arch['num_classes'] = state['head.visual_fc.weight'].shape[0]
+    return arch
+
+
 def _resnet_depth(state: Dict[str, torch.Tensor]) -> int:
     blocks = {stage: len({k.split('.')[2] for k in state
                           if k.startswith(f'backbone.layer{stage}.')})
@@ -312,7 +409,8 @@ def _resnet_depth(state: Dict[str, torch.Tensor]) -> int:
 
 
 def convert_official(checkpoint: object, filename: str = '<checkpoint>',
-                     zoo_name: Optional[str] = None) -> Tuple[dict, List[str]]:
+                     zoo_name: Optional[str] = None,
+                     ema: bool = False) -> Tuple[dict, List[str]]:
     """Convert a loaded released checkpoint to mmgcp's classifier keys.
 
     Args:
@@ -320,11 +418,12 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>',
         filename: its name, for messages and metadata.
         zoo_name: the model-zoo entry it is; its metadata (top-1, source)
             goes into ``meta`` and its depth/pooling/d must match the file.
+        ema: convert the ``state_dict_ema`` a timm checkpoint also holds.
 
     Returns:
         (checkpoint dict with ``meta`` and ``state_dict``, report lines)
     """
-    layout, raw = detect_layout(checkpoint, filename)
+    layout, raw = detect_layout(checkpoint, filename, ema)
     released, renames = _released_names(layout, raw)
     model = _released_model(released)
     state, dropped = {}, []
@@ -334,7 +433,7 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>',
             dropped.append(key)
         else:
             state[new] = value
-    report = []
+    report = ['weights: state_dict_ema'] if ema else []
     if layout == 'gcp_optimization':
         report.append(f'renamed: stripped "module." from {len(raw)} keys')
     report += [f'renamed: {r}' for r in renames]
@@ -403,16 +502,12 @@ def load_classifier_state(filename: str) -> Tuple[Dict[str, torch.Tensor],
             f'{filename}: expected a dict with a "state_dict"; for a '
             'released checkpoint run tools/convert_official.py first')
     state = _tensor_items(checkpoint['state_dict'])
-    # the last stage of a ResNet or MobileNetV2, or a ShuffleNetV2's
-    if not any(k.startswith(('backbone.layer4.', 'backbone.layers.3.'))
-               for k in state):
+    if not any(k.startswith('backbone.') for k in state):
         hint = ' (a released or mmgcp 0.1 checkpoint: convert it with ' \
             'tools/convert_official.py)' if 'layer4.0.conv1.weight' in \
             state else ''
         raise CheckpointLayoutError(
-            f'{filename}: no classifier keys (backbone.layer4.* or '
-            f'backbone.layers.3.*)'
-            f'{hint}')
+            f'{filename}: no classifier keys (backbone.*){hint}')
     return state, dict(checkpoint.get('meta') or {})
 
 
@@ -446,8 +541,11 @@ def export_backbone(src: str, out: str, toolbox: Optional[str] = None
     ``MobileNetV2`` of mmdet, mmseg or mmpretrain, a ShuffleNetV2's for
     mmpretrain's ``ShuffleNetV2`` (mmdet and mmseg have none; their configs
     can use ``type='mmpretrain.ShuffleNetV2'``).
-    The file holds ``meta`` and ``state_dict`` (trunk keys only, no prefix)
-    and is named ``<out stem>-<sha256[:8]>.pth`` (mmdet's publish
+    A Swin-T's are for the ``SwinTransformer`` of mmdet and mmseg (the same
+    names as mmpretrain's; they add the norms of their extra outputs). The
+    file holds ``meta`` and ``state_dict`` (trunk keys only, no prefix; a
+    Swin's keep ``backbone.``, the only keys mmdet's Swin reads) and is
+    named ``<out stem>-<sha256[:8]>.pth`` (mmdet's publish
     convention). (``GCPResNet`` and mmseg's MobileNetV2 also load a whole
     classifier checkpoint directly with ``prefix='backbone.'``.)
 
@@ -465,7 +563,16 @@ def export_backbone(src: str, out: str, toolbox: Optional[str] = None
     arch = infer_architecture(state)
     backbone = {k[len('backbone.'):]: v for k, v in state.items()
                 if k.startswith('backbone.')}
-    if arch['model'] != 'resnet' and toolbox is None:
+    if arch['model'] == 'conv_token_vit':
+        raise ValueError(
+            f'{src} is a ConvTokenViT classifier (the released DropCov '
+            'DeiT-S / T2T-ViT-14): mmdet and mmseg have no backbone of '
+            'its kind to export it to')
+    if arch['model'] == 'swin':
+        # mmdet's SwinTransformer reads only the 'backbone.' keys of a file;
+        # mmseg's strips the prefix where it is
+        backbone = {'backbone.' + k: v for k, v in backbone.items()}
+    elif arch['model'] != 'resnet' and toolbox is None:
         raise ValueError(
             f'{src} is a {arch["model"]}: say which toolbox the backbone is '
             f'for (one of {", ".join(BACKBONE_TOOLBOXES)}); their key '
@@ -477,8 +584,10 @@ def export_backbone(src: str, out: str, toolbox: Optional[str] = None
             f'{toolbox} has no ShuffleNetV2 backbone: export it with '
             "toolbox='mmpretrain' and use type='mmpretrain.ShuffleNetV2' "
             'in the dense config')
-    target = 'GCPResNet' if arch['model'] == 'resnet' else \
-        f"{toolbox}'s {arch['model']}"
+    target = {'resnet': 'GCPResNet',
+              'swin': "mmdet's and mmseg's SwinTransformer (keys keep "
+                      "'backbone.')"}.get(arch['model'],
+                                          f"{toolbox}'s {arch['model']}")
     meta = dict(source=osp.basename(src), model=arch['model'],
                 pretrain_framework=meta.get('framework', 'pytorch'),
                 toolbox=toolbox if arch['model'] != 'resnet' else None,

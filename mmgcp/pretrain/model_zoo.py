@@ -79,6 +79,10 @@ def config_name(depth: Optional[int], pooling: str,
     (``framework='mindspore'``) to the ``-ms`` config of its pooling.
     ``None`` for a model or pooling no config has.
     """
+    if model == 'conv_token_vit':  # the released DropCov transformers
+        net = {12: 'convtoken-deit-small', 14: 'convtoken-t2t-vit-14'}.get(
+            depth)
+        return net and f'configs/pretrain/{net}-dropcov_8xb128_in1k.py'
     if framework == 'mindspore':
         if model != 'resnet' or pooling not in _MINDSPORE_POOLINGS:
             return None
@@ -152,14 +156,22 @@ class ZooEntry:
     # as the release's README gives them (millions, GFLOPs), where given
     published_params_m: Optional[float] = None
     published_flops_g: Optional[float] = None
+    # a release tools/convert_official.py does not convert: why, and what
+    # to use instead (shown in place of the command)
+    not_converted: Optional[str] = None
+    config_file: Optional[str] = None  # a config not named by config_name
 
     @property
     def model_name(self) -> str:
         """``ResNet-50``, ``MobileNetV2``, ``ShuffleNetV2 1.0x``"""
         if self.model == 'resnet':
             return f'ResNet-{self.depth}'
+        if self.model == 'conv_token_vit':
+            return {12: 'DeiT-S (conv. tokens)',
+                    14: 'T2T-ViT-14 (conv. tokens)'}[self.depth]
         return {'mobilenet_v2': 'MobileNetV2',
-                'shufflenet_v2': 'ShuffleNetV2 1.0x'}[self.model]
+                'shufflenet_v2': 'ShuffleNetV2 1.0x', 'deit': 'DeiT-S',
+                'swin': 'Swin-T', 't2t_vit': 'T2T-ViT-14'}[self.model]
 
     @property
     def sha256_prefix(self) -> Optional[str]:
@@ -169,6 +181,8 @@ class ZooEntry:
     @property
     def config(self) -> Optional[str]:
         """The pretraining config that builds this classifier."""
+        if self.config_file is not None:
+            return self.config_file
         return config_name(self.depth, self.pooling, self.reduced_channels,
                            self.schedule, self.model, self.framework)
 
@@ -190,6 +204,20 @@ def _light(model, schedule, top1, top5, params, dim=256, pooling='isqrt'):
     return ZooEntry(f'{prefix}_{kind}_{schedule}{suffix}', None, pooling,
                     dim if pooling == 'isqrt' else None, schedule, top1,
                     top5, GCP_OPTIMIZATION, model=model, params=params)
+
+
+def _dropcov_vit(model, depth, pooling, top1, params_m, flops_g, **kwargs):
+    """A ViT row of the DropCov (NeurIPS 2022) README."""
+    names = {'deit': 'DeiT-S', 'swin': 'Swin-T', 't2t_vit': 'T2T-ViT-14',
+             'conv_token_vit': {12: 'DeiT-S', 14: 'T2T-ViT-14'}.get(depth)}
+    name = names[model] + ('+DropCov' if pooling != 'gap' else '')
+    return ZooEntry(name, depth, pooling, None, 'DeiT 300 ep', top1, None,
+                    DROPCOV, model=model, published_params_m=params_m,
+                    published_flops_g=flops_g, **kwargs)
+
+
+_MMPRETRAIN_WEIGHTS = ("the public baseline; mmpretrain's model zoo has "
+                       'its weights for this config')
 
 
 def _mindspore(depth, pooling, top1, params_m, flops_g):
@@ -252,6 +280,25 @@ MODEL_ZOO: List[ZooEntry] = [
              DROPCOV),
     ZooEntry('ResNet101_DropCov', 101, 'dropcov', 128, 'LRnorm', 79.51, None,
              DROPCOV),
+    # DropCov (NeurIPS 2022) vision transformers: the baselines, and the
+    # DropCov models (DeiT-S and T2T-ViT-14 with a convolutional tokenizer
+    # and a multi-head cross-covariance head; Swin-T without released code)
+    _dropcov_vit('deit', None, 'gap', 79.8, 22.1, 4.6,
+                 config_file='mmpretrain::deit/deit-small_4xb256_in1k.py',
+                 not_converted=_MMPRETRAIN_WEIGHTS),
+    _dropcov_vit('swin', None, 'gap', 81.2, 28.3, 4.5,
+                 config_file='mmpretrain::swin_transformer/'
+                 'swin-tiny_16xb64_in1k.py',
+                 not_converted=_MMPRETRAIN_WEIGHTS),
+    _dropcov_vit('t2t_vit', None, 'gap', 81.5, 21.5, 5.2,
+                 config_file='mmpretrain::t2t_vit/t2t-vit-t-14_8xb64_in1k.py',
+                 not_converted=_MMPRETRAIN_WEIGHTS),
+    _dropcov_vit('conv_token_vit', 12, 'cross_cov', 82.4, 25.6, 5.5),
+    _dropcov_vit('swin', None, 'dropcov', 82.5, 31.6, 6.0,
+                 not_converted='no model code was released, so its file '
+                 'layout is unknown; swin-tiny-dropcov-d80_16xb64_in1k.py '
+                 'is our design'),
+    _dropcov_vit('conv_token_vit', 14, 'cross_cov', 82.7, 24.9, 5.4),
     # fast-MPN-COV model zoo (iSQRT-COV, d=256); accuracy from its README's
     # "reproduce" column (100 - top-1 error)
     ZooEntry('mpncovresnet50', 50, 'isqrt', 256, 'iSQRT-COV 65 ep', 78.29,
@@ -280,12 +327,19 @@ def _params(e: ZooEntry) -> str:
 
 def convert_command(e: ZooEntry) -> str:
     """The command that converts this release (downloading it where it has
-    a direct link)."""
+    a direct link), or why there is none."""
+    if e.not_converted:
+        return e.not_converted
     if e.url:
         return f'python tools/convert_official.py --download {e.name} OUT'
     suffix = '.ckpt' if e.framework == 'mindspore' else '.pth.tar'
     return (f'python tools/convert_official.py {e.name}{suffix} OUT '
             f'--zoo-name {e.name}')
+
+
+def _command_cell(e: ZooEntry) -> str:
+    return convert_command(e) if e.not_converted else \
+        f'`{convert_command(e)}`'
 
 
 def zoo_markdown() -> str:
@@ -295,13 +349,15 @@ def zoo_markdown() -> str:
              '|---|---|---|---|---|---|---|---|---|---|---|---|']
     for e in MODEL_ZOO:
         source = f'[download]({e.url})' if e.url else f'[page]({e.page})'
-        config = f'`{osp.basename(e.config)}`' if e.config else '-'
+        config = '-' if not e.config else f'`{e.config}`' if \
+            e.config.startswith('mmpretrain::') else \
+            f'`{osp.basename(e.config)}`'
         lines.append(
             f'| {e.name} | {e.model_name} | {e.pooling} | '
             f'{e.reduced_channels or "-"} | {e.schedule} | {e.top1:.2f} | '
             f'{"-" if e.top5 is None else f"{e.top5:.2f}"} | '
             f'{_params(e)} | {e.published_flops_g or "-"} | {source} | '
-            f'{config} | `{convert_command(e)}` |')
+            f'{config} | {_command_cell(e)} |')
     return '\n'.join(lines)
 
 

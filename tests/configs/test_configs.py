@@ -22,10 +22,12 @@ STUDY = [c for c in CONFIGS if '/study/' in c]
 # segmentation configs: tests/configs/test_seg_configs.py
 SEGMENTATION = [c for c in CONFIGS if '_ade20k_' in c or '_cityscapes_' in c
                 or c.endswith('_synthetic_seg.py')]
-# the MobileNetV2 configs: tests/configs/test_mobilenet_v2_configs.py
-MOBILENET = [c for c in CONFIGS if 'mobilenetv2' in osp.basename(c)]
+# the MobileNetV2 and Swin-T configs: test_mobilenet_v2_configs.py
+# and test_swin_dropcov_configs.py
+OTHER_BACKBONES = [c for c in CONFIGS
+                   if 'mobilenetv2' in osp.basename(c) or '_swin_' in c]
 CONFIGS = [c for c in CONFIGS
-           if c not in PRETRAIN + STUDY + SEGMENTATION + MOBILENET]
+           if c not in PRETRAIN + STUDY + SEGMENTATION + OTHER_BACKBONES]
 # the paper's detection configs (configs/demo/ holds the CPU demo)
 DETECTION = [c for c in CONFIGS if osp.dirname(c) == osp.join(ROOT, 'configs')
              and osp.basename(c).startswith(('faster_rcnn_', 'mask_rcnn_'))]

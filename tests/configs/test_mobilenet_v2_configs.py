@@ -13,7 +13,7 @@ from mmseg.models.backbones import MobileNetV2 as SegMobileNetV2
 
 from mmgcp.pretrain import export_backbone
 
-from conftest import (ROOT, build_config_model, first_base,
+from conftest import (ROOT, first_base, random_classifier_checkpoint,
                       run_one_iteration, tiny_seg_run_config,
                       write_tiny_config)
 
@@ -28,14 +28,8 @@ SEG_GCP = osp.join(ROOT, 'configs',
 def classifier(tmp_path_factory):
     """A GCP MobileNetV2 classifier checkpoint of the pretraining config
     (random weights) and its state dict."""
-    torch.manual_seed(0)
-    model = build_config_model(CLASSIFIER)
-    for p in model.parameters():
-        p.data.normal_(0, 0.1)
-    path = str(tmp_path_factory.mktemp('mbv2') / 'classifier.pth')
-    torch.save(dict(meta=dict(epoch=90), state_dict=model.state_dict()),
-               path)
-    return path, model.state_dict()
+    return random_classifier_checkpoint(
+        CLASSIFIER, tmp_path_factory.mktemp('mbv2'), 0.1)
 
 
 def exported(classifier, tmp_path, toolbox):

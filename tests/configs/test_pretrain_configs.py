@@ -21,6 +21,8 @@ MOBILENET = [p for p in ALL_PRETRAIN
              if osp.basename(p).startswith('mobilenet-v2')]
 SHUFFLENET = [p for p in ALL_PRETRAIN
               if osp.basename(p).startswith('shufflenet-v2')]
+TRANSFORMERS = [p for p in ALL_PRETRAIN if osp.basename(p).startswith(
+    ('convtoken-', 'deit-', 'swin-'))]
 STUDY = sorted(glob.glob(osp.join(ROOT, 'configs', 'study', '*.py')))
 NAME = re.compile(r'resnet(\d+)(?:-(isqrt|dropcov)-d(\d+))?_8xb32-'
                   r'(lrnorm|lrfast|lradj)_in1k\.py')
@@ -36,8 +38,8 @@ PARAMS_GAP = {18: 11_689_512, 34: 21_797_672, 50: 25_557_032,
 
 
 def test_every_family_has_its_configs():
-    assert sorted(PRETRAIN + MOBILENET + SHUFFLENET + MINDSPORE) == \
-        ALL_PRETRAIN
+    assert sorted(PRETRAIN + MOBILENET + SHUFFLENET + MINDSPORE +
+                  TRANSFORMERS) == ALL_PRETRAIN
     names = {osp.basename(p) for p in PRETRAIN}
     assert all(NAME.fullmatch(n) for n in names), names
     for depth in (18, 34, 50, 101):
@@ -221,6 +223,58 @@ def test_mindspore_has_the_released_models():
     assert {osp.basename(p) for p in MINDSPORE} == {
         f'resnet{d}-{p}-d128-ms_4xb64-linear_in1k.py'
         for d in (18, 34, 50) for p in ('isqrt', 'dropcov')}
+
+
+# config -> (backbone, representation, parameters); the released
+# DeiT-S + DropCov has 25.6M trainable ones (its position encoding is not
+# trained), T2T-ViT-14 + DropCov is published as 24.9M
+TRANSFORMER_MODELS = {
+    'convtoken-deit-small-dropcov_8xb128_in1k.py':
+        ('ConvTokenViT', 'MultiHeadCrossCovariance', 25_668_656),
+    'convtoken-t2t-vit-14-dropcov_8xb128_in1k.py':
+        ('ConvTokenViT', 'MultiHeadCrossCovariance', 25_081_136),
+    'deit-small-dropcov-d80_4xb256_in1k.py':
+        ('VisionTransformer', 'TokenCovariance', 25_322_387),
+    'swin-tiny-dropcov-d80_16xb64_in1k.py':
+        ('SwinTransformer', 'TokenCovariance', 31_590_797),
+}
+
+
+@pytest.mark.parametrize('path', TRANSFORMERS, ids=osp.basename)
+def test_transformer_config_builds(path):
+    name = osp.basename(path)
+    backbone, representation, params = TRANSFORMER_MODELS[name]
+    cfg = Config.fromfile(path)
+    model = build_config_model(path)
+    assert type(model.backbone).__name__ == backbone
+    assert type(model.head).__name__ == 'TokenCovClsHead'
+    assert type(model.head.representation).__name__ == representation
+    assert model.head.dropout.p == 0.5
+    assert sum(p.numel() for p in model.parameters()) == params
+    with torch.no_grad():
+        assert model(torch.randn(1, 3, 224, 224)).shape == (1, 1000)
+    if name.startswith('convtoken-'):  # the released models' recipe
+        assert cfg.optim_wrapper.optimizer.lr == 1e-3
+        assert cfg.optim_wrapper.optimizer.weight_decay == 0.03
+        assert cfg.train_dataloader.batch_size * 8 == 1024
+        warmup, cosine = cfg.param_scheduler
+        assert (warmup.end, cosine.begin, cosine.end, cosine.eta_min) == \
+            (5, 5, 300, 1e-5)
+        assert cfg.train_cfg.max_epochs == 310
+        assert cfg.custom_hooks == [dict(type='EMAHook', momentum=4e-5,
+                                         priority='ABOVE_NORMAL')]
+        assert cfg.model.backbone.drop_path_rate == 0.1
+        representation = model.head.representation
+        assert (representation.num_heads, representation.head_dim,
+                representation.token_drop) == (6, 24, 0.2)
+    else:  # ours, on mmpretrain's own recipe for that backbone
+        assert model.head.representation.pooling.channels == 80
+        assert type(model.head.representation.pooling).__name__ == \
+            'DropCov'
+
+
+def test_transformers_have_their_configs():
+    assert {osp.basename(p) for p in TRANSFORMERS} == set(TRANSFORMER_MODELS)
 
 
 def test_demo_config_builds():

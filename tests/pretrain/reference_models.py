@@ -16,7 +16,7 @@ import torchvision
 from torch import nn
 
 __all__ = ['ReleasedGCPResNet', 'ReleasedGCPMobileNetV2',
-           'ReleasedGCPShuffleNetV2',
+           'ReleasedGCPShuffleNetV2', 'ReleasedDropCovViT',
            'released_checkpoint', 'randomise']
 
 
@@ -159,6 +159,124 @@ class ReleasedGCPShuffleNetV2(nn.Module):
         return self.fc(_upper_triangle(cov))
 
 
+class _DenseLayer(nn.Module):
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.norm1 = nn.BatchNorm2d(channels)
+        self.conv1 = nn.Conv2d(channels, 32, 1, bias=False)
+        self.norm2 = nn.BatchNorm2d(32)
+        self.conv2 = nn.Conv2d(32, 16, 3, padding=1, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv1(torch.relu(self.norm1(x)))
+        return self.conv2(torch.relu(self.norm2(x)))
+
+
+class _DenseBlock(nn.ModuleDict):
+    def __init__(self, channels: int) -> None:
+        super().__init__({f'denselayer{i + 1}': _DenseLayer(channels + 16 * i)
+                          for i in range(6)})
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.values():
+            x = torch.cat([x, layer(x)], dim=1)
+        return x
+
+
+class _Tokenizer(nn.Module):
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1),
+                                  nn.MaxPool2d(3, 2, 1))
+        stage = []
+        for channels in (64, 128, 128):
+            transition = nn.Sequential()
+            transition.add_module('norm', nn.BatchNorm2d(channels + 96))
+            transition.add_module('conv', nn.Conv2d(channels + 96, 128, 1,
+                                                    bias=False))
+            transition.add_module('pool', nn.AvgPool2d(2, 2))
+            stage += [_DenseBlock(channels), transition]
+        self.stage = nn.Sequential(*stage)
+        self.transition = nn.Conv2d(128, width, 1)
+
+
+class _Block(nn.Module):
+    def __init__(self, width: int, heads: int, mlp_ratio: float) -> None:
+        super().__init__()
+        self.heads = heads
+        self.norm1, self.norm2 = nn.LayerNorm(width), nn.LayerNorm(width)
+        self.attn = nn.Module()
+        self.attn.qkv = nn.Linear(width, 3 * width, bias=False)
+        self.attn.proj = nn.Linear(width, width)
+        self.mlp = nn.Module()
+        self.mlp.fc1 = nn.Linear(width, int(width * mlp_ratio))
+        self.mlp.fc2 = nn.Linear(int(width * mlp_ratio), width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, n, c = x.shape
+        qkv = self.attn.qkv(self.norm1(x)).reshape(
+            b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        attn = (qkv[0] @ qkv[1].transpose(-2, -1)) * (c // self.heads)**-.5
+        y = (attn.softmax(-1) @ qkv[2]).transpose(1, 2).reshape(b, n, c)
+        x = x + self.attn.proj(y)
+        return x + self.mlp.fc2(torch.nn.functional.gelu(
+            self.mlp.fc1(self.norm2(x))))
+
+
+class ReleasedDropCovViT(nn.Module):
+    """A released DropCov DeiT-S (12 blocks, MLP ratio 4) or T2T-ViT-14 (14,
+    3), with its key names (DropCov's ``Transformers/`` code, timm's
+    DenseNet layers): ``visual_tokens.tokens`` (3x3 conv + max-pool, three
+    6-layer DenseNet blocks with BN-only transitions and average pools, 1x1
+    conv), class token, sinusoidal ``pos_embed``, pre-norm blocks, ``norm``,
+    and ``classifier``: ``representation.wr`` (q, k and an unused third
+    slice; 6 heads x 24), each head's (1/N) q^T k after removing one scalar
+    mean, flattened, ``visual_fc`` + ``cls_fc`` of the class token.
+    """
+
+    def __init__(self, depth: int = 12, mlp_ratio: float = 4.,
+                 num_classes: int = 1000, width: int = 384,
+                 heads: int = 6) -> None:
+        super().__init__()
+        self.visual_tokens = nn.Module()
+        self.visual_tokens.tokens = _Tokenizer(width)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, width))
+        table = [[pos / 10000 ** (2 * (j // 2) / width)
+                  for j in range(width)] for pos in range(197)]
+        table = torch.tensor(table, dtype=torch.float64)
+        table[:, 0::2], table[:, 1::2] = table[:, 0::2].sin(), \
+            table[:, 1::2].cos()
+        self.pos_embed = nn.Parameter(table.float()[None],
+                                      requires_grad=False)
+        self.blocks = nn.ModuleList([_Block(width, heads, mlp_ratio)
+                                     for _ in range(depth)])
+        self.norm = nn.LayerNorm(width)
+        self.classifier = nn.Module()
+        self.classifier.representation = nn.Module()
+        self.classifier.representation.wr = nn.Linear(width, 3 * 6 * 24,
+                                                      bias=False)
+        self.classifier.visual_fc = nn.Linear(6 * 24 * 24, num_classes)
+        self.classifier.cls_fc = nn.Linear(width, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        t = self.visual_tokens.tokens
+        x = t.transition(t.stage(t.stem(x))).flatten(2).transpose(1, 2)
+        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], 1)
+        x = x + self.pos_embed
+        for block in self.blocks:
+            x = block(x)
+        x = self.norm(x)
+        cls, tokens = x[:, 0], x[:, 1:]
+        b, n, _ = tokens.shape
+        qk = self.classifier.representation.wr(tokens).reshape(
+            b, n, 3, 6, 24).permute(2, 0, 3, 1, 4)
+        q, k = qk[0].reshape(b * 6, n, 24), qk[1].reshape(b * 6, n, 24)
+        q = q - q.mean(dim=(1, 2), keepdim=True)
+        k = k - k.mean(dim=(1, 2), keepdim=True)
+        cov = (q.transpose(1, 2) @ k / n).reshape(b, -1)
+        return self.classifier.visual_fc(cov) + self.classifier.cls_fc(cls)
+
+
 def randomise(model: nn.Module, seed: int = 0,
               keep_weights: bool = False) -> nn.Module:
     """Give every tensor a trained-looking random value (BN statistics
@@ -199,9 +317,19 @@ def released_checkpoint(model: nn.Module, layout: str,
       training metadata (``landscape_names``: ``Layer_Reduce`` spelling);
     - ``fast_mpn_cov_zoo``: the plain state dict;
     - ``fast_mpn_cov_train``: ``features.module.N``,
-      ``representation.conv_dr_block.N`` and ``classifier`` keys.
+      ``representation.conv_dr_block.N`` and ``classifier`` keys;
+    - ``timm``: timm's saver (``state_dict``, ``state_dict_ema``, the
+      run's arguments as an ``argparse.Namespace``, the optimizer).
     """
     state = model.state_dict()
+    if layout == 'timm':
+        import argparse
+        ema = {k: v + 1 if v.is_floating_point() else v
+               for k, v in state.items()}
+        return dict(epoch=309, arch='Deit_drop_Small', state_dict=state,
+                    state_dict_ema=ema, optimizer=dict(state={}),
+                    version=2, args=argparse.Namespace(model_ema=True,
+                                                       lr=1e-3))
     if layout == 'gcp_optimization':
         out = {}
         for key, value in state.items():

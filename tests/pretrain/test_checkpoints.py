@@ -6,33 +6,16 @@ import re
 import pytest
 import torch
 
-from mmgcp.engine import load_matching_checkpoint
 from mmgcp.pretrain import (CheckpointLayoutError, convert_official,
                             export_backbone)
 
-from conftest import ROOT, build_config_model, run_tool, venv_python
+from conftest import (ROOT, assert_same_logits, build_config_model, run_tool,
+                      venv_python)
 from reference_models import (ReleasedGCPMobileNetV2, ReleasedGCPResNet,
                               ReleasedGCPShuffleNetV2, randomise,
                               released_checkpoint)
 
 LAYOUTS = ['gcp_optimization', 'fast_mpn_cov_zoo', 'fast_mpn_cov_train']
-
-
-def assert_same_logits(reference, converted, tmp_path, size=64):
-    """The model of the config the converter named, with the options it
-    gave, loads the file strictly and computes the reference's logits."""
-    path = tmp_path / 'converted.pth'
-    torch.save(converted, path)
-    meta = converted['meta']
-    model = build_config_model(osp.join(ROOT, meta['config']),
-                               meta['config_options'])
-    load_matching_checkpoint(model, str(path))  # strict, names the keys
-    x = torch.randn(2, 3, size, size, generator=torch.Generator()
-                    .manual_seed(1))
-    with torch.no_grad():
-        expected = reference(x)
-        got = model(x, mode='tensor')
-    torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize('layout', LAYOUTS)

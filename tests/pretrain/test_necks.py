@@ -105,3 +105,25 @@ def test_dropout_on_the_pooled_vector_in_training_only():
     assert clean.shape == dropped.shape == (4, 36)
     with pytest.raises(ValueError, match='dropout_rate'):
         GCPNeck(16, dropout_rate=1.0)
+
+
+def test_token_cov_head_takes_class_or_mean_tokens():
+    from mmgcp.pretrain import TokenCovClsHead
+    torch.manual_seed(0)
+    head = TokenCovClsHead(
+        7, 16, representation=dict(type='token_cov', reduced_channels=4),
+        dropout_rate=0.).eval()
+    tokens = torch.randn(2, 10, 16)  # class token first
+    logits = head((tokens, ))
+    expected = head.visual_fc(head.representation(tokens[:, 1:])) + \
+        head.cls_fc(tokens[:, 0])
+    torch.testing.assert_close(logits, expected)
+    swin = torch.randn(2, 16, 3, 3)  # a map: the mean token stands in
+    flat = swin.flatten(2).transpose(1, 2)
+    torch.testing.assert_close(
+        head((swin, )), head.visual_fc(head.representation(flat)) +
+        head.cls_fc(flat.mean(1)))
+    with pytest.raises(ValueError, match="out_type='raw'"):
+        head((torch.randn(2, 16), ))
+    with pytest.raises(ValueError, match='one of cross_cov, token_cov'):
+        TokenCovClsHead(7, 16, representation=dict(type='gap'))

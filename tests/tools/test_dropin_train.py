@@ -5,25 +5,18 @@ import os.path as osp
 
 from mmengine.config import Config
 
-from conftest import (ROOT, run_one_iteration, save_gcp_checkpoint,
-                      tiny_seg_run_config, write_tiny_config)
+from conftest import (ROOT, fit_mask_rcnn, run_one_iteration,
+                      save_gcp_checkpoint, tiny_seg_run_config,
+                      write_tiny_config)
 
 
 def test_dconv_mask_rcnn_trains_and_evaluates(tmp_path, synthetic_coco):
     cfg = Config.fromfile(write_tiny_config(tmp_path, synthetic_coco[0]))
     recipe = Config.fromfile(osp.join(
         ROOT, 'configs', 'mask_rcnn_r50_dconv_c3_c5_gcp_m.py'))
-    classes = len(cfg.classes)
     recipe.model.backbone.init_cfg.checkpoint = save_gcp_checkpoint(
         tmp_path / 'gcp_r50.pth')
-    recipe.merge_from_dict({
-        'model.roi_head.bbox_head.num_classes': classes,
-        'model.roi_head.mask_head.num_classes': classes,
-        # fewer proposals and RoIs keep the CPU step short
-        'model.train_cfg.rpn_proposal.max_per_img': 64,
-        'model.train_cfg.rcnn.sampler.num': 32,
-        'model.test_cfg.rpn.max_per_img': 32})
-    cfg.model = recipe.model
+    cfg.model = fit_mask_rcnn(recipe, len(cfg.classes)).model
     log = run_one_iteration(cfg, tmp_path / 'work')
     assert 'Iter(train) [1/1]' in log
     assert 'coco/bbox_mAP:' in log and 'coco/segm_mAP:' in log
