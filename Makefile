@@ -13,7 +13,7 @@ TORCH  ?= torch==2.13.0 torchvision==0.28.0
 CONSTRAINTS := requirements/constraints.txt
 STAMP  := $(VENV)/.mmgcp-installed
 
-.PHONY: venv demo test bench study constraints clean-venv
+.PHONY: venv demo lint test bench study constraints clean-venv
 
 venv: $(STAMP)
 
@@ -32,7 +32,11 @@ demo: $(STAMP)
 
 # the suite's tests start many short processes: run them on up to 4 cores
 TEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 4 ? n : 4 )))
-test: $(STAMP)
+# flake8 with setup.cfg's settings: the style every change keeps
+lint: $(STAMP)
+	$(PY) -m flake8 mmgcp tools tests configs
+
+test: lint
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile tests
 
 study: $(STAMP)

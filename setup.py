@@ -5,6 +5,7 @@ setup(
     version='0.2.0',
     description='Global covariance pooling (iSQRT-COV, MPN-COV, DropCov) '
     'for MMDetection, MMSegmentation and MMPretrain',
+    license='Apache-2.0',
     packages=find_packages(include=['mmgcp', 'mmgcp.*']),
     python_requires='>=3.8',
     install_requires=['torch>=2.1', 'mmcv>=2.0.0,<2.2.0', 'mmengine>=0.10,<0.11',
@@ -12,7 +13,8 @@ setup(
     extras_require={'seg': ['mmsegmentation==1.2.2', 'ftfy', 'regex'],
                     # mmpretrain imports torchvision: install the one that
                     # matches your torch first
-                    'pretrain': ['mmpretrain==1.2.0'],
+                    # protobuf reads MindSpore .ckpt releases
+                    'pretrain': ['mmpretrain==1.2.0', 'protobuf'],
                     # imagecorruptions' maintained fork (same module name)
                     'robustness': ['imagecorruptions-imaug==1.1.5'],
                     'tests': ['pytest']},

@@ -4,8 +4,8 @@ import glob
 import os.path as osp
 import textwrap
 
-from conftest import (ROOT, run_tool, tiny_pretrain_config, venv_python,
-                      write_tiny_config)
+from helpers import (ROOT, run_tool, tiny_pretrain_config, venv_python,
+                     write_tiny_config)
 
 OPENMMLAB = ('mmcv', 'mmdet', 'mmengine', 'mmseg', 'mmpretrain')
 

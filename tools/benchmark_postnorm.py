@@ -28,7 +28,8 @@ def main():
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     print(f'machine: {machine()}; device {device}; B={BATCH}, N={SIDE**2}, '
-          f'fp32, median of {args.repeats}, each head timed in rounds with GCP')
+          f'fp32, median of {args.repeats}, each head timed in rounds with '
+          'GCP')
     for dim in (64, 256):
         x = torch.randn(BATCH, dim, SIDE, SIDE, device=device).relu()
         fns = {}
@@ -69,6 +70,7 @@ def main():
                 if name in slides else f'{"-":>13s}'
             print(f'{name:10s} {train * 1e3:9.2f} {train_x:7.2f} '
                   f'{infer * 1e3:9.2f} {infer_x:7.2f} {ref}')
+
 
 if __name__ == '__main__':
     main()

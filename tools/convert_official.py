@@ -30,8 +30,8 @@ from mmgcp.pretrain import (convert_mindspore, download_checkpoint,
                             export_backbone, read_mindspore_checkpoint,
                             zoo_entry, zoo_markdown)
 from mmgcp.pretrain.checkpoints import (BACKBONE_TOOLBOXES,
-                                       CheckpointLayoutError,
-                                       convert_official, read_release)
+                                        CheckpointLayoutError,
+                                        convert_official, read_release)
 
 CACHE = osp.join(osp.expanduser('~'), '.cache', 'mmgcp')
 

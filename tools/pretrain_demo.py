@@ -36,7 +36,8 @@ def run_pretrain_demo(work_dir: str, data_root: str,
     Returns:
         str: the exported backbone file (reused if a previous run finished).
     """
-    done = sorted(glob.glob(osp.join(work_dir, 'gcp_resnet18_synthetic-*.pth')))
+    done = sorted(glob.glob(osp.join(work_dir,
+                                     'gcp_resnet18_synthetic-*.pth')))
     if done:
         print(f'[pretrain] reusing the exported backbone {done[-1]}')
         return done[-1]

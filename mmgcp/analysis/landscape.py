@@ -5,9 +5,9 @@ The network is split after its stem: ``y`` is the stem output and
 first stride-2 conv + BN + ReLU6). For step sizes ``eta`` in ``[a, b]`` we
 record the loss ``L(y + eta * g)`` and the gradient change
 ``||dL/dy(y + eta * g) - g||_2`` (Santurkar et al., "How Does Batch
-Normalization Help Optimization?", NeurIPS 2018). A narrow min-max band over ``eta`` means a smoother,
-more predictive landscape; the GCP papers report narrower bands for GCP
-than for GAP networks.
+Normalization Help Optimization?", NeurIPS 2018). A narrow min-max band
+over ``eta`` means a smoother, more predictive landscape; the GCP papers
+report narrower bands for GCP than for GAP networks.
 
 Works on any mmengine ``BaseModel`` whose ``loss`` mode returns a loss dict
 (mmpretrain classifiers, mmdet detectors, mmseg segmentors). The measurement

@@ -48,7 +48,8 @@ def check_coco_annotation(path: str) -> Optional[str]:
             return f'{path}: annotation {ann!r:.80} is not an object'
         where = f'{path}: annotation id {ann.get("id")!r}'
         if ann.get('image_id') not in image_ids:
-            return f'{where} refers to unknown image_id {ann.get("image_id")!r}'
+            return (f'{where} refers to unknown image_id '
+                    f'{ann.get("image_id")!r}')
         if ann.get('category_id') not in category_ids:
             return (f'{where} refers to unknown category_id '
                     f'{ann.get("category_id")!r}')

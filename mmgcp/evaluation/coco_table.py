@@ -73,5 +73,5 @@ def format_coco_table(metrics: Mapping[str, float],
             labelled.append((f'{paper} segm', f'{mask_ap:6.1f}'))
     width = max(len(label) for label, _ in labelled) + 2
     header = ' ' * width + ' '.join(f'{c:>6}' for c in COCO_COLUMNS)
-    return '\n'.join([header] + [f'{label:{width}}{values}'
-                                  for label, values in labelled])
+    rows = [f'{label:{width}}{values}' for label, values in labelled]
+    return '\n'.join([header] + rows)

@@ -1,4 +1,5 @@
-"""The GCP paper's COCO val2017 results (REFERENCE section 5).
+"""The GCP paper's COCO val2017 results (Wang et al., CVPR 2020, its
+detection table; docs/detection.md).
 
 mmdetection, FPN, 1x schedule, 8 GPUs x 2 images. Box rows are
 (AP, AP50, AP75, APs, APm, APl); mask rows give AP only.

@@ -61,9 +61,9 @@ def covariance(x: torch.Tensor) -> torch.Tensor:
     The backward is a single bmm (see ``_Covariance``).
 
     Args:
-        x (Tensor): ``B x C x H x W`` or ``B x C x N`` features; the ``N = H*W``
-            positions are the samples. Half-precision input is computed in
-            float32.
+        x (Tensor): ``B x C x H x W`` or ``B x C x N`` features; the
+            ``N = H*W`` positions are the samples. Half-precision input is
+            computed in float32.
 
     Returns:
         Tensor: ``B x C x C`` covariance, mean removed, normalised by ``N``

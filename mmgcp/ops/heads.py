@@ -132,7 +132,7 @@ class _ECAWeights(nn.Module):
 class DropCov(GCP):
     """DropCov: adaptive channel dropout before plain covariance pooling.
 
-    Training (REFERENCE section 3): channel weights
+    Training (Wang et al., NeurIPS 2022; docs/method.md): channel weights
     ``omega = softmax(conv1d(GAP(x)))``; features re-weighted as
     ``x * omega + x``; ``pi`` = row sums of their covariance;
     ``rho = clamp(1 - D / log2(d) * mean_b cos(omega, pi), 0, 1)`` (one rho

@@ -70,7 +70,8 @@ def _batch_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 class _ISqrt(torch.autograd.Function):
-    """Forward and hand-derived backward of REFERENCE section 1.
+    """Forward and hand-derived backward of iSQRT-COV (Li et al., CVPR
+    2018; docs/method.md).
 
     Forward (A = cov / tr(cov), Y0 = A, Z0 = I, k = 0..N-1):
         T_k = (3I - Z_k Y_k) / 2;  Y_{k+1} = Y_k T_k;  Z_{k+1} = T_k Z_k

@@ -243,7 +243,8 @@ class APN(GCP):
             raise ValueError('alphas must not be empty')
         for a in alphas:
             _positive('alpha', a)
-        self.register_buffer('alphas', torch.tensor([float(a) for a in alphas]),
+        self.register_buffer('alphas',
+                             torch.tensor([float(a) for a in alphas]),
                              persistent=False)
         self.last_alpha: Optional[torch.Tensor] = None
 

@@ -1,14 +1,16 @@
 """ImageNet pretraining of GCP classifiers on mmpretrain, release import and
 backbone export.
 
-A GCP classifier is mmpretrain's ``ImageClassifier`` with a backbone
-(a ResNet whose stage 4 runs at stride 1, a MobileNetV2 or a ShuffleNetV2),
-the :class:`GCPNeck` and a ``LinearClsHead``; data, transforms, metric and
-loops are mmpretrain's and mmengine's. Importing this package registers, in
-mmpretrain's registries, ``GCPNeck``, ``MindSporeResNet``, ``ConvTokenViT``
-and ``TokenCovClsHead`` (``MODELS``)
-and the papers' ``GCPEpochLR`` (``PARAM_SCHEDULERS``). It needs mmpretrain
-(and ``protobuf`` for MindSpore files), not mmdet.
+A GCP classifier is mmpretrain's ``ImageClassifier`` with a backbone (a
+ResNet whose stage 4 runs at stride 1, a MobileNetV2 or a ShuffleNetV2),
+the :class:`GCPNeck` and a ``LinearClsHead``; a DropCov transformer puts
+:class:`TokenCovClsHead` on a ``VisionTransformer``, ``SwinTransformer`` or
+:class:`ConvTokenViT`. Data, transforms, metric and loops are mmpretrain's
+and mmengine's. Importing this package registers, in mmpretrain's
+registries, ``GCPNeck``, ``TokenCovClsHead``, ``MindSporeResNet`` and
+``ConvTokenViT`` (``MODELS``) and the papers' ``GCPEpochLR``
+(``PARAM_SCHEDULERS``). It needs mmpretrain (and ``protobuf`` for
+MindSpore files), not mmdet.
 """
 from .checkpoints import (KNOWN_LAYOUTS, TRUNK_KEYS, CheckpointLayoutError,
                           convert_official, detect_layout, export_backbone,

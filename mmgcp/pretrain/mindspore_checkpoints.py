@@ -52,6 +52,8 @@ _NOT_MODEL = re.compile(
 _BN_PARAMS = {'gamma': 'weight', 'beta': 'bias', 'moving_mean': 'running_mean',
               'moving_variance': 'running_var'}
 _MODULES = {'down_sample_layer': 'downsample', 'bn1d': 'bn1', 'bn2d': 'bn2'}
+
+
 def _checkpoint_message():
     """The ``Checkpoint`` message class, built from its description (no
     generated code, no MindSpore)."""

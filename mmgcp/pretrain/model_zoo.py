@@ -140,15 +140,17 @@ def _hash_prefix(name: str) -> Optional[str]:
 class ZooEntry:
     """One released classifier."""
     name: str
-    depth: Optional[int]  # ResNet depth; None for other models
-    pooling: str  # 'isqrt', 'dropcov' or 'gap'
+    depth: Optional[int]  # ResNet depth, transformer blocks, or None
+    pooling: str  # 'isqrt', 'dropcov', 'cross_cov' or 'gap'
     reduced_channels: Optional[int]  # d
     schedule: str
     top1: float
     top5: Optional[float]
     page: str
     url: Optional[str] = None  # direct download, when there is one
-    model: str = 'resnet'  # 'mobilenet_v2' or 'shufflenet_v2'
+    # 'resnet', 'mobilenet_v2', 'shufflenet_v2', 'conv_token_vit' (the
+    # released DropCov transformers) or a baseline's 'deit', 'swin', 't2t_vit'
+    model: str = 'resnet'
     # parameters of the released architecture (counted from the authors'
     # model code), where known
     params: Optional[int] = None
@@ -343,7 +345,7 @@ def _command_cell(e: ZooEntry) -> str:
 
 
 def zoo_markdown() -> str:
-    """The table as Markdown, for the README."""
+    """The table as Markdown, for docs/model_zoo.md."""
     lines = ['| name | model | pooling | d | schedule | top-1 | top-5 | '
              'params | GFLOPs | source | config | convert |',
              '|---|---|---|---|---|---|---|---|---|---|---|---|']

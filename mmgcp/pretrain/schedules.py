@@ -27,7 +27,6 @@ from mmpretrain.registry import PARAM_SCHEDULERS
 __all__ = ['SCHEDULES', 'schedule_lr', 'GCPEpochLR']
 
 
-
 def _piecewise_linear(points):
     """Linear interpolation through (epoch, rate) points."""
     def rate(e):

@@ -5,7 +5,7 @@ import pytest
 
 from mmgcp.analysis import curves_table, load_curves, plot_curves
 
-from conftest import run_tool, venv_python, write_tiny_config
+from helpers import run_tool, venv_python, write_tiny_config
 
 
 @pytest.fixture(scope='module')

@@ -14,8 +14,8 @@ from mmgcp.analysis import (find_split_module, landscape_etas,
                             plot_landscape)
 from mmgcp.engine import CheckpointMismatchError, load_matching_checkpoint
 
-from conftest import (build_config_model, run_tool, tiny_pretrain_config,
-                      venv_python, write_tiny_config)
+from helpers import (build_config_model, run_tool, tiny_pretrain_config,
+                     venv_python, write_tiny_config)
 
 
 class Quadratic(BaseModel):
@@ -75,7 +75,7 @@ def test_mobilenet_v2_protocol():
     from mmpretrain.structures import DataSample
 
     from mmgcp.engine import LandscapeHook
-    from conftest import ROOT
+    from helpers import ROOT
     model = build_config_model(osp.join(
         ROOT, 'configs', 'pretrain',
         'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py'))

@@ -17,8 +17,8 @@ from mmgcp.analysis.robustness import (ALL_CORRUPTIONS,
                                        resolve_corruptions, robustness_table,
                                        summarize)
 
-from conftest import (run_tool, tiny_pretrain_config, venv_python,
-                      write_tiny_config)
+from helpers import (run_tool, tiny_pretrain_config, venv_python,
+                     write_tiny_config)
 
 
 def test_names_and_groups():

@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmengine.hub import get_config
 from mmengine.structures import InstanceData
 
-from conftest import ROOT
+from helpers import ROOT
 
 CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
                            recursive=True))
@@ -51,6 +51,7 @@ def test_dconv_configs_are_mmdets_with_the_type_swapped(det):
         f'mmdet::dcn/{det}-rcnn_r50-dconv-c3-c5_fpn_1x_coco.py')
     gap = Config.fromfile(osp.join(ROOT, 'configs',
                                    f'{det}_rcnn_r50_dconv_c3_c5_gap.py'))
+
     # mmdet::-inherited configs mark the model's scope; mmdet's own do not
     def model_without(cfg, *keys):
         return {k: v for k, v in cfg.model.to_dict().items()
@@ -119,7 +120,8 @@ def fake_batch(model, with_mask, size=96):
                                                                        size),
             scale_factor=(1.0, 1.0), batch_input_shape=(size, size)))
         inst = InstanceData()
-        inst.bboxes = torch.tensor([[10., 12., 50., 60.], [40., 30., 90., 80.]])
+        inst.bboxes = torch.tensor([[10., 12., 50., 60.],
+                                    [40., 30., 90., 80.]])
         inst.labels = torch.tensor([1, 5])
         if with_mask:
             from mmdet.structures.mask import BitmapMasks

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from conftest import run_tool, save_gcp_checkpoint, venv_python
+from helpers import run_tool, save_gcp_checkpoint, venv_python
 
 # (base config, depth, model-level keywords, what the recipe exercises)
 RECIPES = {

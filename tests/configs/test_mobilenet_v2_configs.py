@@ -13,9 +13,9 @@ from mmseg.models.backbones import MobileNetV2 as SegMobileNetV2
 
 from mmgcp.pretrain import export_backbone
 
-from conftest import (ROOT, first_base, random_classifier_checkpoint,
-                      run_one_iteration, tiny_seg_run_config,
-                      write_tiny_config)
+from helpers import (ROOT, first_base, random_classifier_checkpoint,
+                     run_one_iteration, tiny_seg_run_config,
+                     write_tiny_config)
 
 CLASSIFIER = osp.join(ROOT, 'configs', 'pretrain',
                       'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py')
@@ -37,8 +37,8 @@ def exported(classifier, tmp_path, toolbox):
     return path, torch.load(path, weights_only=True)
 
 
-def test_mmdet_export_loads_strictly_into_mmdets_mobilenet(classifier,
-                                                          tmp_path):
+def test_mmdet_export_loads_strictly_into_mmdets_mobilenet(
+        classifier, tmp_path):
     _, source = classifier
     _, saved = exported(classifier, tmp_path, 'mmdet')
     assert saved['meta']['toolbox'] == 'mmdet'
@@ -55,8 +55,8 @@ def test_mmdet_export_loads_strictly_into_mmdets_mobilenet(classifier,
                        source['backbone.conv2.conv.weight'])
 
 
-def test_mmseg_export_loads_strictly_into_mmsegs_mobilenet(classifier,
-                                                          tmp_path):
+def test_mmseg_export_loads_strictly_into_mmsegs_mobilenet(
+        classifier, tmp_path):
     _, source = classifier
     _, saved = exported(classifier, tmp_path, 'mmseg')
     net = SegMobileNetV2(strides=(1, 2, 2, 1, 1, 1, 1),
@@ -77,8 +77,8 @@ def test_a_mobilenet_export_needs_its_toolbox(classifier, tmp_path):
 def test_gcp_config_is_the_gap_one_with_other_weights(name):
     gap = Config.fromfile(osp.join(ROOT, 'configs', f'{name}_gap.py'))
     gcp = Config.fromfile(osp.join(ROOT, 'configs', f'{name}_gcp.py'))
-    upstream = get_config(first_base(osp.join(ROOT, 'configs',
-                                               f'{name}_gap.py')))
+    upstream = get_config(first_base(
+        osp.join(ROOT, 'configs', f'{name}_gap.py')))
     assert gap.model.backbone == upstream.model.backbone
     gap_model, gcp_model = gap.model.to_dict(), gcp.model.to_dict()
     gap_backbone, gcp_backbone = gap_model.pop('backbone'), \

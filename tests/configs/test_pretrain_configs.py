@@ -10,7 +10,7 @@ from mmengine.config import Config
 
 from mmgcp.pretrain import SCHEDULES, GCPNeck
 
-from conftest import PRETRAIN_DEMO_CONFIG, ROOT, build_config_model
+from helpers import PRETRAIN_DEMO_CONFIG, ROOT, build_config_model
 
 ALL_PRETRAIN = sorted(glob.glob(osp.join(ROOT, 'configs', 'pretrain',
                                          '*.py')))

@@ -11,7 +11,7 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from conftest import ROOT, first_base
+from helpers import ROOT, first_base
 
 # the ResNet ones (MobileNetV2: tests/configs/test_mobilenet_v2_configs.py;
 # Swin-T: test_swin_dropcov_configs.py)

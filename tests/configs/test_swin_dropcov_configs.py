@@ -11,9 +11,9 @@ from mmengine.hub import get_config
 
 from mmgcp.pretrain import export_backbone
 
-from conftest import (ROOT, first_base, fit_mask_rcnn,
-                      random_classifier_checkpoint, run_one_iteration,
-                      tiny_seg_run_config, write_tiny_config)
+from helpers import (ROOT, first_base, fit_mask_rcnn,
+                     random_classifier_checkpoint, run_one_iteration,
+                     tiny_seg_run_config, write_tiny_config)
 
 CLASSIFIER = osp.join(ROOT, 'configs', 'pretrain',
                       'swin-tiny-dropcov-d80_16xb64_in1k.py')
@@ -71,8 +71,8 @@ def test_dropcov_config_is_the_gap_one_with_other_weights(name):
     gap = Config.fromfile(osp.join(ROOT, 'configs', f'{name}_gap.py'))
     dropcov = Config.fromfile(osp.join(ROOT, 'configs',
                                        f'{name}_dropcov.py'))
-    upstream = get_config(first_base(osp.join(ROOT, 'configs',
-                                               f'{name}_gap.py')))
+    upstream = get_config(first_base(
+        osp.join(ROOT, 'configs', f'{name}_gap.py')))
     gap_model, dropcov_model = gap.model.to_dict(), dropcov.model.to_dict()
     up_model = upstream.model.to_dict()
     for model in (gap_model, dropcov_model, up_model):

@@ -6,7 +6,7 @@ from mmengine.config import Config
 from mmgcp.datasets import (AnnotationFileError, annotation_files,
                             check_coco_annotation, explain_annotation_errors)
 
-from conftest import run_tool, venv_python, write_tiny_config
+from helpers import run_tool, venv_python, write_tiny_config
 
 GOOD = dict(images=[dict(id=1, file_name='a.png', width=8, height=8)],
             annotations=[dict(id=1, image_id=1, category_id=1,

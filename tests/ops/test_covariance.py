@@ -5,7 +5,8 @@ from mmgcp.ops import covariance, triu_size, triu_unvec, triu_vec
 
 
 def centering_matrix_covariance(x):
-    """The reference's formulation: X Ibar X^T with an M x M centring matrix."""
+    """The reference's formulation: X Ibar X^T with an M x M centring
+    matrix."""
     b, c, m = x.shape
     ibar = (torch.eye(m, dtype=x.dtype) - torch.ones(m, m, dtype=x.dtype) / m)
     return x @ ibar @ x.transpose(1, 2) / m

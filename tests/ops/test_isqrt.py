@@ -5,7 +5,8 @@ from mmgcp.ops import covariance, isqrt
 
 
 def unrolled_isqrt(cov, num_iter=5):
-    """REFERENCE section 1 written out independently, for autograd."""
+    """iSQRT-COV (Li et al., CVPR 2018) written out independently, for
+    autograd."""
     eye = torch.eye(cov.shape[-1], dtype=cov.dtype).expand_as(cov)
     trace = cov.diagonal(dim1=1, dim2=2).sum(-1)[:, None, None]
     y, z = cov / trace, eye
@@ -68,7 +69,7 @@ def test_gradient_through_covariance_of_features():
 
 
 def test_five_iterations_are_an_approximation():
-    # REFERENCE: on ReLU features the 5-iteration result is far (~40% at
+    # On ReLU features the 5-iteration result is far (~40% at
     # d=256, M=196) from the exact square root, yet it is a square root of
     # a nearby matrix: the iteration converges with more steps.
     cov = relu_covariance(1, 64, 196)

@@ -58,8 +58,8 @@ def test_elementwise_formulas():
     x = features()
     vec = triu_vec(covariance(x))
     root = torch.sign(vec) * (torch.sqrt(vec.abs() + 1e-8) - 1e-4)
-    torch.testing.assert_close(head('bcnn')(x), root / root.norm(dim=1,
-                                                               keepdim=True))
+    torch.testing.assert_close(head('bcnn')(x),
+                               root / root.norm(dim=1, keepdim=True))
     sig = head('sigme', beta=2.5)
     torch.testing.assert_close(sig(x), 2 / (1 + torch.exp(-2.5 * vec)) - 1)
     torch.testing.assert_close(head('ln')(x), F.layer_norm(vec, vec.shape[1:]))
@@ -82,14 +82,14 @@ def test_structure_formulas():
     cov = covariance(x)
     torch.testing.assert_close(
         head('deep_o2p', eps=1e-5)(x),
-        triu_vec(eig_map(cov, lambda l: torch.log(l.clamp_min(1e-5)))))
+        triu_vec(eig_map(cov, lambda e: torch.log(e.clamp_min(1e-5)))))
     torch.testing.assert_close(
         head('ilogm', eps=0.01)(x),
-        triu_vec(eig_map(cov, lambda l: 0.01 * torch.log((l + 0.01) / 0.01))))
+        triu_vec(eig_map(cov, lambda e: 0.01 * torch.log((e + 0.01) / 0.01))))
     lam_max = torch.linalg.eigvalsh(cov)[:, -1:]
     torch.testing.assert_close(
         head('maxexp', alpha=3.0, eps=1e-5)(x),
-        triu_vec(eig_map(cov, lambda l: 1 - (1 - l / (lam_max + 1e-5))**3)))
+        triu_vec(eig_map(cov, lambda e: 1 - (1 - e / (lam_max + 1e-5))**3)))
 
 
 def test_apn_chooses_an_alpha_per_input():

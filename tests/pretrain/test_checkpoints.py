@@ -1,6 +1,5 @@
 """Released checkpoints convert into the pretraining configs' models with
 the authors' logits; classifier checkpoints export to GCPResNet."""
-import os.path as osp
 import re
 
 import pytest
@@ -9,8 +8,7 @@ import torch
 from mmgcp.pretrain import (CheckpointLayoutError, convert_official,
                             export_backbone)
 
-from conftest import (ROOT, assert_same_logits, build_config_model, run_tool,
-                      venv_python)
+from helpers import assert_same_logits, run_tool, venv_python
 from reference_models import (ReleasedGCPMobileNetV2, ReleasedGCPResNet,
                               ReleasedGCPShuffleNetV2, randomise,
                               released_checkpoint)
@@ -50,7 +48,8 @@ def test_dropcov_release_evaluates_the_plain_covariance(tmp_path):
         released_checkpoint(reference, 'gcp_optimization'), 'dropcov.pth')
     meta = converted['meta']
     assert (meta['pooling'], meta['reduced_channels']) == ('dropcov', 128)
-    assert meta['config'].endswith('resnet34-dropcov-d128_8xb32-lrnorm_in1k.py')
+    assert meta['config'].endswith(
+        'resnet34-dropcov-d128_8xb32-lrnorm_in1k.py')
     assert torch.equal(converted['state_dict'][
         'neck.pooling.eca_layer.conv.weight'],
         reference.eca_layer.conv.weight)

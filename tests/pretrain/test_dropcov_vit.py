@@ -10,7 +10,7 @@ import torch
 from mmgcp.pretrain import CheckpointLayoutError, convert_official
 from mmgcp.pretrain.checkpoints import read_release
 
-from conftest import ROOT, assert_same_logits, build_config_model
+from helpers import ROOT, assert_same_logits, build_config_model
 from reference_models import (ReleasedDropCovViT, randomise,
                               released_checkpoint)
 

@@ -8,13 +8,14 @@ import re
 import pytest
 from mmengine.config import Config
 
-from conftest import (ROOT, SyntheticImagesSpec, generate_synthetic_images,
-                      run_one_iteration)
+from helpers import (ROOT, SyntheticImagesSpec, generate_synthetic_images,
+                     run_one_iteration)
 
 FAMILIES = ['mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py',
             'shufflenet-v2-1x-isqrt-d256_16xb64-lrnorm_in1k.py',
             'resnet50-dropcov-d128-ms_4xb64-linear_in1k.py',
             'convtoken-deit-small-dropcov_8xb128_in1k.py',
+            'convtoken-t2t-vit-14-dropcov_8xb128_in1k.py',
             'deit-small-dropcov-d80_4xb256_in1k.py',
             'swin-tiny-dropcov-d80_16xb64_in1k.py']
 SIZE = 64

@@ -16,7 +16,7 @@ from mmgcp.pretrain import (CheckpointLayoutError, MindSporeResNet,
 from mmgcp.pretrain.mindspore_checkpoints import _checkpoint_message
 from mmgcp.pretrain.mindspore_resnet import SamePaddingMaxPool2d
 
-from conftest import ROOT, build_config_model, run_tool, venv_python
+from helpers import ROOT, build_config_model, run_tool, venv_python
 
 FIXTURES = osp.join(ROOT, 'tests', 'data', 'mindspore')
 # fixture -> (depth, pooling)
@@ -76,8 +76,8 @@ def test_pytorch_numerics_would_not(tmp_path, name):
 
 def test_same_padding_is_tensorflows():
     pool = SamePaddingMaxPool2d(3, 2)
-    assert [pool.padding(n) for n in (112, 113, 7)] == [(0, 1), (1, 1),
-                                                         (1, 1)]
+    assert [pool.padding(n) for n in (112, 113, 7)] == \
+        [(0, 1), (1, 1), (1, 1)]
     x = torch.arange(16.).reshape(1, 1, 4, 4)
     # windows rows/cols {0,1,2} and {2,3,pad}
     assert pool(x).flatten().tolist() == [10., 11., 14., 15.]

@@ -13,7 +13,7 @@ from mmgcp.pretrain import (MODEL_ZOO, CheckpointLayoutError, DownloadError,
                             convert_official, download_checkpoint, zoo_entry,
                             zoo_markdown)
 
-from conftest import ROOT, run_tool, venv_python
+from helpers import ROOT, run_tool, venv_python
 from reference_models import ReleasedGCPResNet
 
 

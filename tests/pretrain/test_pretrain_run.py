@@ -13,8 +13,8 @@ import torch
 from mmgcp.models import GCPResNet
 from mmgcp.pretrain import schedule_lr
 
-from conftest import (free_port, run_tool, tiny_pretrain_config,
-                      venv_python)
+from helpers import (free_port, run_tool, tiny_pretrain_config,
+                     venv_python)
 
 
 @pytest.fixture(scope='module')
@@ -67,8 +67,9 @@ def test_export_and_load_into_gcp_resnet(trained, tmp_path):
         prefix='backbone.'))
     direct.init_weights()
     for net in (exported, direct):
-        assert torch.equal(net.layer4[1].conv2.weight,
-                           ckpt['state_dict']['backbone.layer4.1.conv2.weight'])
+        assert torch.equal(
+            net.layer4[1].conv2.weight,
+            ckpt['state_dict']['backbone.layer4.1.conv2.weight'])
     # C5 of GCP_M is the classifier's stride-16 stage 4, max-pooled
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import MODELS

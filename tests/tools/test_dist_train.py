@@ -4,7 +4,7 @@ import os
 
 import torch
 
-from conftest import run_dist, run_tool, write_tiny_config
+from helpers import run_dist, run_tool, write_tiny_config
 
 
 def test_dist_train_two_processes(tmp_path, synthetic_coco):

@@ -5,9 +5,9 @@ import os.path as osp
 
 from mmengine.config import Config
 
-from conftest import (ROOT, fit_mask_rcnn, run_one_iteration,
-                      save_gcp_checkpoint, tiny_seg_run_config,
-                      write_tiny_config)
+from helpers import (ROOT, fit_mask_rcnn, run_one_iteration,
+                     save_gcp_checkpoint, tiny_seg_run_config,
+                     write_tiny_config)
 
 
 def test_dconv_mask_rcnn_trains_and_evaluates(tmp_path, synthetic_coco):

@@ -8,7 +8,7 @@ import time
 
 import torch
 
-from conftest import ROOT, run_tool, venv_python, write_tiny_config
+from helpers import ROOT, run_tool, venv_python, write_tiny_config
 
 
 def test_killed_run_resumes_from_last_checkpoint(tmp_path, synthetic_coco):

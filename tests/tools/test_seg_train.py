@@ -8,7 +8,7 @@ import numpy as np
 
 from mmgcp.datasets import SyntheticCocoSpec, generate_synthetic_seg
 
-from conftest import ROOT, run_dist, run_tool, venv_python
+from helpers import ROOT, run_dist, run_tool, venv_python
 
 DEMO = osp.join(ROOT, 'configs', 'demo', 'sem_fpn_r18_gcp_m_synthetic_seg.py')
 

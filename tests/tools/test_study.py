@@ -1,7 +1,7 @@
 """The GAP vs GCP study end to end, at toy size."""
 import json
 
-from conftest import run_tool, venv_python
+from helpers import run_tool, venv_python
 
 
 def test_study_writes_all_plots_and_resumes(tmp_path):

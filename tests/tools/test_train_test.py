@@ -3,7 +3,7 @@ import json
 import pickle
 
 
-from conftest import run_tool, venv_python, write_tiny_config
+from helpers import run_tool, venv_python, write_tiny_config
 
 
 def test_train_then_test_then_compare(tmp_path, synthetic_coco):

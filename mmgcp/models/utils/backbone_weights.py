@@ -17,7 +17,8 @@ HEAD_KEY_PREFIXES = ('fc.', 'layer_reduce.', 'layer_reduce_bn.',
                      'representation.', 'classifier.', 'head.')
 
 MISSING_CHECKPOINT_HELP = (
-    'A GCP backbone needs GCP-pretrained ImageNet weights. Get them by either\n'
+    'A GCP backbone needs GCP-pretrained ImageNet weights. Get them by '
+    'either\n'
     '  * converting a released checkpoint:\n'
     '      python tools/convert_official.py SRC.pth.tar OUT.pth\n'
     '  * or pretraining one:\n'

@@ -70,7 +70,8 @@ def test_variant_m_is_stride1_stage4_then_maxpool():
 
 def test_same_parameter_names_for_both_variants():
     assert GCPResNet(50, 'D').state_dict().keys() == \
-        GCPResNet(50, 'M').state_dict().keys() == ResNet(50).state_dict().keys()
+        GCPResNet(50, 'M').state_dict().keys() == \
+        ResNet(50).state_dict().keys()
 
 
 def test_out_indices_subset():
