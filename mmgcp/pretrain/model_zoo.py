@@ -247,8 +247,19 @@ MODEL_ZOO: List[ZooEntry] = [
     _gcp_opt(101, 'LRnorm', 79.47, 94.71),
     _gcp_opt(101, 'LRfast', 76.38, 92.82),
     _gcp_opt(101, 'LRadju', 79.18, 94.47),
+    # and their GAP baselines
+    _gcp_opt(18, 'LRnorm', 70.47, 89.59, pooling='gap'),
+    _gcp_opt(18, 'LRfast', 66.02, 86.69, pooling='gap'),
+    _gcp_opt(18, 'LRadju', 69.62, 89.00, pooling='gap'),
+    _gcp_opt(34, 'LRnorm', 74.19, 91.60, pooling='gap'),
+    _gcp_opt(34, 'LRfast', 69.88, 89.25, pooling='gap'),
+    _gcp_opt(34, 'LRadju', 73.13, 91.14, pooling='gap'),
     _gcp_opt(50, 'LRnorm', 76.02, 92.97, pooling='gap'),
+    _gcp_opt(50, 'LRfast', 71.08, 90.04, pooling='gap'),
+    _gcp_opt(50, 'LRadju', 75.32, 92.47, pooling='gap'),
     _gcp_opt(101, 'LRnorm', 77.67, 93.83, pooling='gap'),
+    _gcp_opt(101, 'LRfast', 73.13, 91.06, pooling='gap'),
+    _gcp_opt(101, 'LRadju', 77.53, 93.53, pooling='gap'),
     # GCP_Optimization MobileNetV2 1.0: iSQRT-COV after the last 1x1 conv;
     # parameters of the released architectures (the authors' model code;
     # torchvision's for GAP)
@@ -277,11 +288,11 @@ MODEL_ZOO: List[ZooEntry] = [
     _mindspore(50, 'dropcov', 77.77, 32.0, 6.19),
     # DropCov (NeurIPS 2022): d=128 (the parameter counts say so)
     ZooEntry('ResNet34_DropCov', 34, 'dropcov', 128, 'LRnorm', 76.81, None,
-             DROPCOV),
+             DROPCOV, published_params_m=29.6, published_flops_g=5.56),
     ZooEntry('ResNet50_DropCov', 50, 'dropcov', 128, 'LRnorm', 78.19, None,
-             DROPCOV),
+             DROPCOV, published_params_m=32.0, published_flops_g=6.19),
     ZooEntry('ResNet101_DropCov', 101, 'dropcov', 128, 'LRnorm', 79.51, None,
-             DROPCOV),
+             DROPCOV, published_params_m=51.0, published_flops_g=9.9),
     # DropCov (NeurIPS 2022) vision transformers: the baselines, and the
     # DropCov models (DeiT-S and T2T-ViT-14 with a convolutional tokenizer
     # and a multi-head cross-covariance head; Swin-T without released code)

@@ -90,6 +90,13 @@ def test_table():
         'OUT --zoo-name MindSpore_ResNet50_FastMPN')
     assert convert_command(zoo_entry('mpncovresnet101')) == \
         'python tools/convert_official.py --download mpncovresnet101 OUT'
+    # GCP_Optimization released GAP ResNets for every depth and schedule
+    assert {(e.depth, e.schedule) for e in MODEL_ZOO
+            if e.model == 'resnet' and e.pooling == 'gap'} == {
+        (d, s) for d in (18, 34, 50, 101)
+        for s in ('LRnorm', 'LRfast', 'LRadju')}
+    assert (zoo_entry('ResNet101_DropCov').published_params_m,
+            zoo_entry('ResNet101_DropCov').published_flops_g) == (51.0, 9.9)
     assert {(e.depth, e.pooling) for e in MODEL_ZOO
             if e.framework == 'mindspore'} == {
         (d, p) for d in (18, 34, 50) for p in ('isqrt', 'dropcov')}
