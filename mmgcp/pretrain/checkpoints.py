@@ -381,7 +381,7 @@ def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
 
 def _conv_token_vit_architecture(state: Dict[str, torch.Tensor]) -> dict:
     """The released DropCov transformer: its blocks (12: DeiT-S, 14:
-    T2T-ViT-14), MLP ratio, heads and classes."""
+    T2T-ViT-14), width, MLP ratio and classes."""
     blocks = len({k.split('.')[2] for k in state
                   if k.startswith('backbone.blocks.')})
     width = state['backbone.norm.weight'].shape[0]

@@ -136,6 +136,14 @@ def _hash_prefix(name: str) -> Optional[str]:
     return match.group(1) if match else None
 
 
+# the released families' names (ResNets are ResNet-<depth>); the released
+# DropCov transformers are ConvTokenViTs of 12 or 14 blocks
+_FAMILY_NAMES = {'mobilenet_v2': 'MobileNetV2',
+                 'shufflenet_v2': 'ShuffleNetV2', 'deit': 'DeiT-S',
+                 'swin': 'Swin-T', 't2t_vit': 'T2T-ViT-14'}
+_CONV_TOKEN_VIT_NAMES = {12: 'DeiT-S', 14: 'T2T-ViT-14'}
+
+
 @dataclass(frozen=True)
 class ZooEntry:
     """One released classifier."""
@@ -169,11 +177,10 @@ class ZooEntry:
         if self.model == 'resnet':
             return f'ResNet-{self.depth}'
         if self.model == 'conv_token_vit':
-            return {12: 'DeiT-S (conv. tokens)',
-                    14: 'T2T-ViT-14 (conv. tokens)'}[self.depth]
-        return {'mobilenet_v2': 'MobileNetV2',
-                'shufflenet_v2': 'ShuffleNetV2 1.0x', 'deit': 'DeiT-S',
-                'swin': 'Swin-T', 't2t_vit': 'T2T-ViT-14'}[self.model]
+            return f'{_CONV_TOKEN_VIT_NAMES[self.depth]} (conv. tokens)'
+        if self.model == 'shufflenet_v2':
+            return 'ShuffleNetV2 1.0x'
+        return _FAMILY_NAMES[self.model]
 
     @property
     def sha256_prefix(self) -> Optional[str]:
@@ -201,18 +208,17 @@ def _light(model, schedule, top1, top5, params, dim=256, pooling='isqrt'):
     """A GCP_Optimization MobileNetV2 or ShuffleNetV2 release."""
     kind = 'GCP' if pooling == 'isqrt' else 'GAP'
     suffix = '_128' if dim == 128 else ''
-    prefix = {'mobilenet_v2': 'MobileNetV2',
-              'shufflenet_v2': 'ShuffleNetV2'}[model]
-    return ZooEntry(f'{prefix}_{kind}_{schedule}{suffix}', None, pooling,
-                    dim if pooling == 'isqrt' else None, schedule, top1,
-                    top5, GCP_OPTIMIZATION, model=model, params=params)
+    return ZooEntry(f'{_FAMILY_NAMES[model]}_{kind}_{schedule}{suffix}',
+                    None, pooling, dim if pooling == 'isqrt' else None,
+                    schedule, top1, top5, GCP_OPTIMIZATION, model=model,
+                    params=params)
 
 
 def _dropcov_vit(model, depth, pooling, top1, params_m, flops_g, **kwargs):
     """A ViT row of the DropCov (NeurIPS 2022) README."""
-    names = {'deit': 'DeiT-S', 'swin': 'Swin-T', 't2t_vit': 'T2T-ViT-14',
-             'conv_token_vit': {12: 'DeiT-S', 14: 'T2T-ViT-14'}.get(depth)}
-    name = names[model] + ('+DropCov' if pooling != 'gap' else '')
+    name = _CONV_TOKEN_VIT_NAMES[depth] if model == 'conv_token_vit' \
+        else _FAMILY_NAMES[model]
+    name += '+DropCov' if pooling != 'gap' else ''
     return ZooEntry(name, depth, pooling, None, 'DeiT 300 ep', top1, None,
                     DROPCOV, model=model, published_params_m=params_m,
                     published_flops_g=flops_g, **kwargs)
