@@ -1,2 +1,3 @@
 # Mask R-CNN, GCP ResNet-50-FPN, 1x: the GCP_M variant, the paper's best.
-_base_ = './mask_rcnn_r50_gcp_m.py'
+# A short name kept for scripts that use it; the config lives in det/.
+_base_ = './det/mask-rcnn_r50-gcp-m_fpn_1x_coco.py'

@@ -86,7 +86,7 @@ def assert_same_logits(reference, converted, tmp_path, size=64):
     """The model of the config the converter named, with the options it
     gave, loads the file strictly and computes the reference's logits."""
     import torch
-    from mmgcp.engine import load_matching_checkpoint
+    from mmgcp.checkpoint import load_matching_checkpoint
     path = tmp_path / 'converted.pth'
     torch.save(converted, path)
     meta = converted['meta']

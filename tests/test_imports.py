@@ -22,10 +22,13 @@ def imported_modules(package_dir):
                 yield path, node.module
 
 
-def test_ops_source_imports_no_openmmlab():
-    bad = [(p, m) for p, m in imported_modules('mmgcp/ops')
-           if m.split('.')[0] in OPENMMLAB]
-    assert not bad
+def test_ops_and_pooling_source_import_no_openmmlab():
+    for package in ('mmgcp/ops', 'mmgcp/pooling'):
+        bad = [(p, m) for p, m in imported_modules(package)
+               if m.split('.')[0] in OPENMMLAB or m.startswith('mmgcp.')
+               and not m.startswith(('mmgcp.ops', 'mmgcp.pooling'))]
+        assert not bad
+    assert list(imported_modules('mmgcp/pooling'))  # the check reads files
 
 
 def test_models_never_import_pretraining_or_tools():
@@ -49,7 +52,7 @@ def test_ops_import_without_openmmlab(tmp_path):
             sys.modules[name] = None  # any import of them now fails
         import torch
         import mmgcp
-        from mmgcp.ops import ISqrtCov
+        from mmgcp.pooling import ISqrtCov
         out = ISqrtCov(8, 4)(torch.randn(2, 8, 3, 3))
         assert out.shape == (2, 10)
         assert not hasattr(mmgcp, 'models')
@@ -57,6 +60,74 @@ def test_ops_import_without_openmmlab(tmp_path):
     ''')
     proc = run_tool([venv_python(), '-c', code], cwd=str(tmp_path))
     assert proc.stdout.strip().endswith('ok')
+
+
+def test_import_ops_and_pooling_load_no_openmmlab_package(tmp_path):
+    # the packages are installed here: nothing may pull them in
+    code = textwrap.dedent(f'''
+        import sys
+        import torch
+        import mmgcp.ops
+        from mmgcp.pooling import ISqrtCov
+        assert ISqrtCov(8, 4)(torch.randn(2, 8, 3, 3)).shape == (2, 10)
+        print(sorted({{m.split('.')[0] for m in sys.modules}}
+                     & set({OPENMMLAB!r})))
+    ''')
+    proc = run_tool([venv_python(), '-c', code], cwd=str(tmp_path))
+    assert proc.stdout.strip().splitlines()[-1] == '[]'
+
+
+def test_registration_in_either_import_order(tmp_path):
+    code = textwrap.dedent('''
+        import sys
+        first, second = sys.argv[1:]
+        __import__(first)
+        __import__(second)
+        import mmgcp
+        from mmdet.registry import MODELS
+        from mmengine.registry import HOOKS
+        import mmdet
+        print(MODELS.get('GCPResNet') is mmgcp.models.GCPResNet,
+              HOOKS.get('mmgcp.LandscapeHook').__name__,
+              type(mmdet.__loader__).__name__)
+    ''')
+    for order in (['mmgcp', 'mmdet.registry'], ['mmdet.registry', 'mmgcp']):
+        proc = run_tool([venv_python(), '-W', 'ignore', '-c', code] + order,
+                        cwd=str(tmp_path))
+        assert proc.stdout.split() == ['True', 'LandscapeHook',
+                                       'SourceFileLoader'], order
+
+
+def test_asking_whether_a_toolbox_is_installed_keeps_its_registration(
+        tmp_path):
+    code = textwrap.dedent('''
+        import importlib.util
+        import mmgcp
+        assert importlib.util.find_spec('mmseg') is not None  # not loaded
+        from mmseg.registry import DATASETS
+        print(DATASETS.get('CheckedSegDataset').__name__)
+    ''')
+    proc = run_tool([venv_python(), '-W', 'ignore', '-c', code],
+                    cwd=str(tmp_path))
+    assert proc.stdout.split()[-1] == 'CheckedSegDataset'
+
+
+def test_nothing_registered_in_mmengine_root_registries():
+    import mmgcp  # noqa: F401
+    import mmgcp.engine  # noqa: F401  (hooks, wrapper)
+    import mmgcp.datasets  # noqa: F401  (transforms)
+    from mmengine import registry
+    from mmgcp import registry as own
+    roots = [getattr(registry, name) for name in dir(registry)
+             if isinstance(getattr(registry, name), registry.Registry)]
+    assert len(roots) > 10
+    ours = [(root.name, key) for root in roots
+            for key, cls in root.module_dict.items()
+            if getattr(cls, '__module__', '').startswith('mmgcp')]
+    assert not ours
+    assert own.HOOKS.get('LandscapeHook').__module__.startswith('mmgcp.')
+    assert registry.TRANSFORMS.get('mmgcp.SeededCorrupt') is \
+        mmgcp.datasets.SeededCorrupt
 
 
 def test_custom_imports_from_a_config_outside_the_repo(tmp_path):
@@ -143,7 +214,7 @@ def test_pretraining_runs_without_mmdet_and_mmseg(tmp_path):
         import mmgcp
         from mmpretrain.registry import MODELS, PARAM_SCHEDULERS
         assert MODELS.get('GCPNeck') is mmgcp.pretrain.GCPNeck
-        assert PARAM_SCHEDULERS.get('GCPEpochLR') is not None
+        assert PARAM_SCHEDULERS.get('mmgcp.GCPEpochLR') is not None
         assert not hasattr(mmgcp, 'models')
         sys.argv = ['train.py', {str(config)!r}, '--work-dir',
                     {str(tmp_path / 'work')!r}]

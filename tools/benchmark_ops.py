@@ -18,7 +18,8 @@ import torch
 from bench_utils import (interleaved_medians, machine,
                          peak_memory_in_subprocess, peak_memory_of)
 
-from mmgcp.ops import GCP, DropCov, covariance, isqrt, mpn
+from mmgcp.ops import covariance, isqrt, mpn
+from mmgcp.pooling import GCP, DropCov
 
 CASES = ((256, 196), (256, 49), (128, 196))
 BATCH = 32

@@ -11,7 +11,7 @@ import argparse
 import torch
 from bench_utils import interleaved_medians, machine
 
-from mmgcp.ops import COV_HEADS, build_cov_head
+from mmgcp.pooling import COV_POOLINGS, build_cov_pooling
 
 BATCH, SIDE = 32, 14  # N = 196
 # the slides' training time of one module (us) on a 2080Ti
@@ -33,8 +33,8 @@ def main():
     for dim in (64, 256):
         x = torch.randn(BATCH, dim, SIDE, SIDE, device=device).relu()
         fns = {}
-        for name in COV_HEADS:
-            head = build_cov_head(name, dim).to(device)
+        for name in COV_POOLINGS:
+            head = build_cov_pooling(name, dim).to(device)
 
             def train_step(head=head):
                 head.train()
@@ -50,7 +50,7 @@ def main():
         # every head against GCP in the same rounds: a burst of load on the
         # shared machine then hits the reference as well
         times = {}
-        for name in COV_HEADS:
+        for name in COV_POOLINGS:
             pair = {'gcp': fns['gcp', 'train'], name: fns[name, 'train']}
             times[name, 'train'] = interleaved_medians(pair, device,
                                                        args.repeats)
@@ -60,7 +60,7 @@ def main():
         rows = {name: tuple((times[name, m][name],
                              times[name, m][name] / times[name, m]['gcp'])
                             for m in ('train', 'infer'))
-                for name in COV_HEADS}
+                for name in COV_POOLINGS}
         slides = SLIDES_US[dim]
         print(f'\n== d={dim} ==')
         print(f'{"method":10s} {"train ms":>9s} {"x GCP":>7s} '

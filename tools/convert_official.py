@@ -20,29 +20,17 @@ metadata and checks the file is that model. PyTorch files are read with
 ``weights_only=True``, MindSpore files parsed as protobuf messages.
 """
 import argparse
-import os
 import os.path as osp
 import tempfile
 
 import torch
 
-from mmgcp.pretrain import (convert_mindspore, download_checkpoint,
-                            export_backbone, read_mindspore_checkpoint,
-                            zoo_entry, zoo_markdown)
-from mmgcp.pretrain.checkpoints import (BACKBONE_TOOLBOXES,
-                                        CheckpointLayoutError,
-                                        convert_official, read_release)
+from mmgcp.checkpoint import CheckpointError, save_checkpoint
+from mmgcp.pretrain import (convert_release, download_checkpoint,
+                            export_backbone, zoo_entry, zoo_markdown)
+from mmgcp.pretrain.checkpoints import BACKBONE_TOOLBOXES
 
 CACHE = osp.join(osp.expanduser('~'), '.cache', 'mmgcp')
-
-
-def convert(src, zoo_name, ema):
-    """(classifier checkpoint, report) of the release file ``src``."""
-    if src.endswith('.ckpt'):  # MindSpore: a protobuf message
-        return convert_mindspore(read_mindspore_checkpoint(src), src,
-                                 zoo_name=zoo_name)
-    return convert_official(read_release(src), src, zoo_name=zoo_name,
-                            ema=ema)
 
 
 def main():
@@ -82,14 +70,14 @@ def main():
     if not osp.isfile(args.src):
         raise FileNotFoundError(f'{args.src} does not exist')
     try:
-        converted, report = convert(args.src, args.zoo_name, args.ema)
-    except (CheckpointLayoutError, KeyError) as err:
+        converted, report = convert_release(args.src, args.zoo_name,
+                                            args.ema)
+    except (CheckpointError, KeyError) as err:
         raise SystemExit(f'convert_official.py: {err}') from None
     for line in report:
         print(line)
     if not args.backbone:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        torch.save(converted, args.out)
+        save_checkpoint(converted, args.out)
         print(f'classifier checkpoint written to {args.out}')
         return
     with tempfile.TemporaryDirectory() as tmp:

@@ -31,10 +31,9 @@ from mmengine.runner import Runner
 import mmgcp  # noqa: F401  (registers the hook and the GCP neck)
 from mmgcp.analysis import (curves_table, landscape_table, load_curves,
                             load_landscape, plot_curves, plot_landscape)
-from mmgcp.analysis.robustness import (benchmark_checkpoint,
-                                       plot_robustness, robustness_table)
+from mmgcp.analysis.robustness import plot_robustness, robustness_table
 from mmgcp.datasets import SyntheticImagesSpec, generate_synthetic_images
-from mmgcp.engine import set_data_root
+from mmgcp.engine import benchmark_checkpoint, set_data_root
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 RUNS = (('GAP', 'resnet18_gap_textures.py'),
@@ -56,7 +55,7 @@ def study_config(name: str, label: str, data_root: str, work_dir: str,
         cfg.default_hooks.checkpoint.interval = min(
             cfg.default_hooks.checkpoint.interval, args.epochs)
     for hook in cfg.custom_hooks:
-        if hook.type == 'LandscapeHook':
+        if hook.type == 'mmgcp.LandscapeHook':
             hook.label = label
             if args.landscape_interval is not None:
                 hook.interval = args.landscape_interval

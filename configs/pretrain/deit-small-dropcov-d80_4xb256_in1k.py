@@ -11,8 +11,8 @@ model = dict(
     backbone=dict(out_type='raw'),
     head=dict(_delete_=True, type='TokenCovClsHead', num_classes=1000,
               in_channels=384,
-              representation=dict(type='token_cov', reduced_channels=80,
-                                  pooling='dropcov'),
+              pooling='token_cov',
+              pooling_cfg=dict(reduced_channels=80, pooling='dropcov'),
               dropout_rate=0.5,
               loss=dict(type='LabelSmoothLoss', label_smooth_val=0.1,
                         mode='original')))

@@ -9,5 +9,5 @@ val_dataloader = dict(dataset=dict(data_root=data_root))
 test_dataloader = val_dataloader
 train_cfg = dict(max_epochs=30, val_interval=2)  # LR_fast: 30 epochs
 default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=1))
-custom_hooks = [dict(type='LandscapeHook', interval=128, steps=50,
+custom_hooks = [dict(type='mmgcp.LandscapeHook', interval=128, steps=50,
                      eta_range=(0.1, 75.0))]

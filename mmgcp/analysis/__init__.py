@@ -5,7 +5,7 @@ from .landscape import (LANDSCAPE_PROTOCOLS, find_split_module,
                         load_landscape, measure_landscape, plot_landscape,
                         save_landscape)
 from .robustness import (ALL_CORRUPTIONS, BENCHMARK_CORRUPTIONS,
-                         benchmark_checkpoint, load_results,
+                         load_results,
                          mean_corruption_error, plot_robustness,
                          resolve_corruptions, robustness_table, summarize)
 
@@ -15,5 +15,4 @@ __all__ = ['find_scalars', 'load_curves', 'plot_curves', 'curves_table',
            'save_landscape', 'load_landscape', 'plot_landscape',
            'landscape_table', 'ALL_CORRUPTIONS', 'BENCHMARK_CORRUPTIONS',
            'resolve_corruptions', 'summarize', 'mean_corruption_error',
-           'robustness_table', 'plot_robustness', 'load_results',
-           'benchmark_checkpoint']
+           'robustness_table', 'plot_robustness', 'load_results']

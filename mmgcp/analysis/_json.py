@@ -1,16 +1,13 @@
 """Result files of the analysis tools: atomic writes, checked reads."""
 import json
-import os
-import os.path as osp
+
+from ..utils import atomic_write
 
 
 def write_json(path: str, data: dict) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so that an
-    interrupted write never leaves half a file."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path + '.tmp', 'w') as f:
+    """Write ``data`` to ``path`` atomically (never half a file)."""
+    with atomic_write(path) as f:
         json.dump(data, f, indent=1)
-    os.replace(path + '.tmp', path)
 
 
 def read_json(path: str, key: str, kind: type, what: str) -> dict:

@@ -1,12 +1,13 @@
-"""Synthetic data generators (no downloads), annotation checks and the
-seeded corruption transform."""
+"""Datasets: synthetic sets the project generates (no downloads), COCO
+annotation checks and the transforms (the checked mmseg dataset is
+:mod:`mmgcp.datasets.seg_dataset`, imported where mmseg is)."""
 from .coco_check import (AnnotationFileError, annotation_files,
                          check_coco_annotation, explain_annotation_errors)
-from .corruptions import SeededCorrupt
-from .synthetic_images import SyntheticImagesSpec, generate_synthetic_images
-from .synthetic_coco import (SYNTHETIC_CLASSES, SyntheticCocoSpec,
-                             generate_synthetic_coco, synthetic_is_complete)
-from .synthetic_seg import SEG_CLASSES, generate_synthetic_seg
+from .synthetic import (SEG_CLASSES, SYNTHETIC_CLASSES, SyntheticCocoSpec,
+                        SyntheticImagesSpec, generate_synthetic_coco,
+                        generate_synthetic_images, generate_synthetic_seg,
+                        synthetic_is_complete)
+from .transforms import SeededCorrupt
 
 __all__ = ['SYNTHETIC_CLASSES', 'SyntheticCocoSpec', 'generate_synthetic_coco',
            'synthetic_is_complete', 'AnnotationFileError', 'annotation_files',

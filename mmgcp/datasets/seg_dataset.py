@@ -12,7 +12,7 @@ from mmcv.transforms import BaseTransform
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS, TRANSFORMS
 
-from .synthetic_seg import SEG_CLASSES
+from .synthetic.seg import SEG_CLASSES
 
 __all__ = ['CheckedSegDataset', 'CheckSegLabels']
 

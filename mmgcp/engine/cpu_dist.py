@@ -13,7 +13,8 @@ from typing import Iterator
 import torch
 import torch.distributed as dist
 from mmengine.model import MMDistributedDataParallel
-from mmengine.registry import MODEL_WRAPPERS
+
+from ..registry import MODEL_WRAPPERS
 
 __all__ = ['CPUDistributedDataParallel', 'prepare_cpu_distributed',
            'distributed_session']
@@ -61,7 +62,7 @@ def prepare_cpu_distributed(cfg) -> bool:
     cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = \
         'gloo'
     wrapper = dict(cfg.get('model_wrapper_cfg') or {})
-    wrapper['type'] = 'CPUDistributedDataParallel'
+    wrapper['type'] = 'mmgcp.CPUDistributedDataParallel'
     cfg.model_wrapper_cfg = wrapper
     return True
 

@@ -1,4 +1,5 @@
 """Printing mmdet CocoMetric results as the paper's tables."""
+import os.path as osp
 import re
 from typing import Dict, Mapping, Optional, Tuple
 
@@ -34,14 +35,18 @@ def coco_rows(metrics: Mapping[str, float]) -> Dict[str, Tuple[float, ...]]:
 
 def setting_from_config_name(name: str) -> Optional[Tuple[str, int, str]]:
     """(detector, depth, backbone) from a config name, e.g.
-    ``mask_rcnn_r50_gcp_m`` -> ``('mask_rcnn', 50, 'GCP_M')``."""
-    match = re.search(r'(faster_rcnn|mask_rcnn)_r(\d+)_(gap|gcp_d|gcp_m|gcp)'
-                      r'(?:\.py)?$', name)
+    ``mask-rcnn_r50-gcp-m_fpn_1x_coco`` -> ``('mask_rcnn', 50, 'GCP_M')``;
+    also the short names ``mask_rcnn_r50_gcp`` / ``faster_rcnn_r50_gcp``
+    (GCP_M)."""
+    name = osp.basename(name)
+    match = re.match(r'(faster|mask)-rcnn_r(\d+)-(gap|gcp-d|gcp-m)'
+                     r'_fpn_1x_coco(?:\.py)?$', name) or \
+        re.match(r'(faster|mask)_rcnn_r(\d+)_(gcp)(?:\.py)?$', name)
     if match is None:
         return None
-    backbone = {'gap': 'GAP', 'gcp_d': 'GCP_D', 'gcp_m': 'GCP_M',
+    backbone = {'gap': 'GAP', 'gcp-d': 'GCP_D', 'gcp-m': 'GCP_M',
                 'gcp': 'GCP_M'}[match.group(3)]
-    return match.group(1), int(match.group(2)), backbone
+    return f'{match.group(1)}_rcnn', int(match.group(2)), backbone
 
 
 def _fmt(values) -> str:

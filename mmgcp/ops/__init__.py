@@ -1,17 +1,16 @@
-"""Covariance pooling math in pure PyTorch (no OpenMMLab import)."""
-from .covariance import covariance, triu_size, triu_unvec, triu_vec
-from .eig import mpn, sym_matrix_function
-from .heads import GCP, DropCov, ISqrtCov, MPNCov
+"""Covariance pooling math, as functions, in pure PyTorch (no OpenMMLab
+import): covariance, the iSQRT-COV Newton-Schulz iteration, matrix
+functions by eigendecomposition (MPN-COV), vectorisation and the precision
+policy they share. The modules built on them are :mod:`mmgcp.pooling`."""
+from ._dtype import compute_dtype, no_autocast, to_compute
+from .covariance import (covariance, scaled_covariance, triu_size,
+                         triu_unvec, triu_vec)
+from .eig import floor_eigenvalues, mpn, sym_matrix_function
 from .isqrt import isqrt
-from .postnorm import (APN, BCNN, BCNNLT, COV_HEADS, IBCNN, IBCNNLT, ILogM,
-                       DeepO2P, LayerNormCov, MaxExp, SigmE, build_cov_head,
-                       signed_sqrt_l2)
-from .token_covariance import MultiHeadCrossCovariance, TokenCovariance
+from .normalize import signed_sqrt_l2
 
 __all__ = [
-    'covariance', 'triu_vec', 'triu_unvec', 'triu_size', 'isqrt', 'mpn',
-    'sym_matrix_function', 'GCP', 'ISqrtCov', 'MPNCov', 'DropCov', 'BCNN',
-    'SigmE', 'LayerNormCov', 'BCNNLT', 'DeepO2P', 'ILogM', 'IBCNN', 'IBCNNLT',
-    'MaxExp', 'APN', 'COV_HEADS', 'build_cov_head', 'signed_sqrt_l2',
-    'MultiHeadCrossCovariance', 'TokenCovariance'
+    'covariance', 'scaled_covariance', 'triu_vec', 'triu_unvec',
+    'triu_size', 'isqrt', 'mpn', 'sym_matrix_function', 'floor_eigenvalues',
+    'signed_sqrt_l2', 'compute_dtype', 'to_compute', 'no_autocast'
 ]

@@ -8,13 +8,13 @@ the :class:`GCPNeck` and a ``LinearClsHead``; a DropCov transformer puts
 :class:`ConvTokenViT`. Data, transforms, metric and loops are mmpretrain's
 and mmengine's. Importing this package registers, in mmpretrain's
 registries, ``GCPNeck``, ``TokenCovClsHead``, ``MindSporeResNet`` and
-``ConvTokenViT`` (``MODELS``) and the papers' ``GCPEpochLR``
-(``PARAM_SCHEDULERS``). It needs mmpretrain (and ``protobuf`` for
-MindSpore files), not mmdet.
+``ConvTokenViT`` (``MODELS``); the papers' LR schedules are
+``mmgcp.GCPEpochLR`` (:mod:`mmgcp.engine.schedulers`). It needs mmpretrain
+(and ``protobuf`` for MindSpore files), not mmdet.
 """
 from .checkpoints import (KNOWN_LAYOUTS, TRUNK_KEYS, CheckpointLayoutError,
-                          convert_official, detect_layout, export_backbone,
-                          infer_architecture)
+                          convert_official, convert_release, detect_layout,
+                          export_backbone, infer_architecture)
 from .conv_token_vit import ConvTokenViT
 from .mindspore_checkpoints import convert_mindspore, read_mindspore_checkpoint
 from .mindspore_resnet import MindSporeResNet
@@ -22,12 +22,12 @@ from .model_zoo import (MODEL_ZOO, DownloadError, ZooEntry, config_name,
                         convert_command, download_checkpoint, zoo_entry,
                         zoo_markdown)
 from .necks import GCPNeck
-from .schedules import SCHEDULES, GCPEpochLR, schedule_lr
 from .token_heads import TokenCovClsHead
 
 __all__ = ['GCPNeck', 'KNOWN_LAYOUTS', 'TRUNK_KEYS', 'CheckpointLayoutError',
-           'convert_official', 'detect_layout', 'export_backbone',
-           'infer_architecture', 'SCHEDULES', 'GCPEpochLR', 'schedule_lr',
+           'convert_official', 'convert_release', 'detect_layout',
+           'export_backbone',
+           'infer_architecture',
            'MODEL_ZOO', 'ZooEntry', 'config_name', 'zoo_entry',
            'zoo_markdown', 'download_checkpoint', 'DownloadError',
            'convert_mindspore', 'read_mindspore_checkpoint',

@@ -30,19 +30,14 @@ have torchvision's names (``features.0`` .. ``features.18``), a
 ShuffleNetV2 1.0x ones torchvision's ``conv1``, ``stage2..4``, ``conv5``,
 the same reduction and ``fc``.
 """
-import argparse
-import hashlib
-import os
 import os.path as osp
-import pickle
 import re
-import shutil
-import tempfile
 from typing import Dict, List, Optional, Tuple
 
 import torch
 
-from ..engine import safe_torch_load
+from ..checkpoint import (TIMM_GLOBALS, CheckpointError, read_checkpoint,
+                          save_with_hash, strip_key)
 from .model_zoo import config_name, config_options, zoo_entry
 
 __all__ = ['KNOWN_LAYOUTS', 'TRUNK_KEYS', 'BACKBONE_TOOLBOXES',
@@ -147,7 +142,7 @@ def mobilenet_v2_backbone(state: Dict[str, torch.Tensor], toolbox: str
     return dict(state)
 
 
-class CheckpointLayoutError(ValueError):
+class CheckpointLayoutError(CheckpointError):
     """A checkpoint is of no layout mmgcp knows."""
 
 
@@ -161,29 +156,15 @@ def read_release(filename: str) -> object:
     Beyond tensors and what mmengine checkpoints hold, one object is
     allowed: the ``argparse.Namespace`` in which timm's checkpoint saver
     keeps the training arguments. A file that needs anything else is
-    refused with one line naming it.
+    refused with one line naming it (:class:`CheckpointError`).
     """
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'checkpoint {filename} does not exist')
     try:
-        with torch.serialization.safe_globals([argparse.Namespace]):
-            return safe_torch_load(filename, map_location='cpu')
-    except pickle.UnpicklingError as err:
-        # torch's message goes on to suggest weights_only=False: keep only
-        # what it refused
-        reason = [line.split('. Please')[0].strip()
-                  for line in str(err).splitlines()
-                  if 'Unsupported' in line or 'WeightsUnpickler' in line]
-        raise CheckpointLayoutError(
-            f'{filename} holds more than tensors and is not read (mmgcp '
-            'loads checkpoints with weights_only=True): '
-            f'{reason[0] if reason else "not a weights-only file"}'
-        ) from None
-    except (RuntimeError, EOFError) as err:
-        raise CheckpointLayoutError(
-            f'{filename}: not a PyTorch checkpoint '
-            f'({str(err).splitlines()[0]}); MindSpore files must end in '
-            '.ckpt') from None
+        return read_checkpoint(filename, allow=TIMM_GLOBALS)
+    except CheckpointError as err:
+        if 'not a PyTorch checkpoint' not in str(err):
+            raise
+        raise CheckpointError(
+            f'{err}; MindSpore files must end in .ckpt') from None
 
 
 def detect_layout(checkpoint: object, filename: str = '<checkpoint>',
@@ -233,7 +214,7 @@ def _released_names(layout: str, state: Dict[str, torch.Tensor]
     for key, value in state.items():
         new = key
         if layout == 'gcp_optimization':
-            new = key[len('module.'):]
+            new = strip_key(key)
             new = new.replace('Layer_Reduce_BN', 'layer_reduce_bn').replace(
                 'Layer_Reduce', 'layer_reduce')
         elif layout == 'fast_mpn_cov_train':
@@ -245,8 +226,8 @@ def _released_names(layout: str, state: Dict[str, torch.Tensor]
                 new = f'{_TRAIN_REDUCTION[r.group(1)]}.{r.group(2)}'
             elif key.startswith('classifier.'):
                 new = 'fc.' + key[len('classifier.'):]
-            elif key.startswith('module.'):
-                new = key[len('module.'):]
+            else:
+                new = strip_key(key)
             if new != key:
                 renames.append(f'{key} -> {new}')
         out[new] = value
@@ -298,6 +279,8 @@ _DROPCOV_VIT_BLOCK = {'norm1': 'ln1', 'norm2': 'ln2',
 
 
 def _dropcov_vit_key(name: str) -> Optional[str]:
+    if name.startswith('classifier.representation.'):  # the token pooling
+        return 'head.pooling.' + name[len('classifier.representation.'):]
     if name.startswith('classifier.'):
         return 'head.' + name[len('classifier.'):]
     if name in ('cls_token', 'pos_embed') or name.startswith('norm.'):
@@ -489,13 +472,27 @@ def classifier_checkpoint(state: Dict[str, torch.Tensor], filename: str,
     return dict(meta=meta, state_dict=state), report
 
 
+def convert_release(filename: str, zoo_name: Optional[str] = None,
+                    ema: bool = False) -> Tuple[dict, List[str]]:
+    """(classifier checkpoint, report lines) of a released file: a PyTorch
+    checkpoint (:func:`read_release`, :func:`convert_official`) or a
+    MindSpore ``.ckpt`` (:mod:`mmgcp.pretrain.mindspore_checkpoints`)."""
+    if filename.endswith('.ckpt'):  # MindSpore: a protobuf message
+        from .mindspore_checkpoints import (convert_mindspore,
+                                            read_mindspore_checkpoint)
+        return convert_mindspore(read_mindspore_checkpoint(filename),
+                                 filename, zoo_name=zoo_name)
+    return convert_official(read_release(filename), filename,
+                            zoo_name=zoo_name, ema=ema)
+
+
 def load_classifier_state(filename: str) -> Tuple[Dict[str, torch.Tensor],
                                                   dict]:
     """(state dict, meta) of an mmgcp classifier checkpoint (a training
     checkpoint of a pretraining config, or a converted release)."""
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} does not exist')
-    checkpoint = safe_torch_load(filename, map_location='cpu')
+    checkpoint = read_checkpoint(filename)
     if not isinstance(checkpoint, dict) or not isinstance(
             checkpoint.get('state_dict'), dict):
         raise CheckpointLayoutError(
@@ -509,28 +506,6 @@ def load_classifier_state(filename: str) -> Tuple[Dict[str, torch.Tensor],
         raise CheckpointLayoutError(
             f'{filename}: no classifier keys (backbone.*){hint}')
     return state, dict(checkpoint.get('meta') or {})
-
-
-def _save_with_hash(obj: dict, out: str) -> str:
-    """``torch.save`` to ``<out stem>-<sha256[:8]>.pth`` via a temporary
-    file, so a failure never leaves a partial file."""
-    stem = out[:-len('.pth')] if out.endswith('.pth') else out
-    directory = osp.dirname(osp.abspath(stem))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix='.pth', dir=directory)
-    os.close(fd)
-    try:
-        torch.save(obj, tmp)
-        sha = hashlib.sha256()
-        with open(tmp, 'rb') as f:
-            for chunk in iter(lambda: f.read(1 << 20), b''):
-                sha.update(chunk)
-        final = f'{stem}-{sha.hexdigest()[:8]}.pth'
-        shutil.move(tmp, final)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
-    return final
 
 
 def export_backbone(src: str, out: str, toolbox: Optional[str] = None
@@ -595,4 +570,4 @@ def export_backbone(src: str, out: str, toolbox: Optional[str] = None
                 pretrain_reduced_channels=arch.get('reduced_channels'),
                 note=f'{target} backbone weights; load with '
                 "init_cfg=dict(type='Pretrained', checkpoint=...)")
-    return _save_with_hash(dict(meta=meta, state_dict=backbone), out)
+    return save_with_hash(dict(meta=meta, state_dict=backbone), out)

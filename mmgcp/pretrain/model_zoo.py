@@ -15,12 +15,12 @@ import hashlib
 import os
 import os.path as osp
 import re
-import shutil
 import sys
-import tempfile
 import urllib.request
 from dataclasses import dataclass
 from typing import Dict, List, Optional
+
+from ..utils import atomic_write
 
 __all__ = ['ZooEntry', 'MODEL_ZOO', 'zoo_entry', 'zoo_markdown',
            'config_name', 'config_options', 'download_checkpoint',
@@ -196,22 +196,24 @@ class ZooEntry:
                            self.schedule, self.model, self.framework)
 
 
-def _gcp_opt(depth, schedule, top1, top5, dim=256, pooling='isqrt'):
+def _gcp_opt(depth, schedule, top1, top5, reduced_channels=256,
+             pooling='isqrt'):
     kind = 'GCP' if pooling == 'isqrt' else 'GAP'
-    suffix = '_128' if dim == 128 else ''
+    suffix = '_128' if reduced_channels == 128 else ''
+    d = reduced_channels if pooling == 'isqrt' else None
     return ZooEntry(f'ResNet{depth}_{kind}_{schedule}{suffix}', depth,
-                    pooling, dim if pooling == 'isqrt' else None, schedule,
-                    top1, top5, GCP_OPTIMIZATION)
+                    pooling, d, schedule, top1, top5, GCP_OPTIMIZATION)
 
 
-def _light(model, schedule, top1, top5, params, dim=256, pooling='isqrt'):
+def _light(model, schedule, top1, top5, params, reduced_channels=256,
+           pooling='isqrt'):
     """A GCP_Optimization MobileNetV2 or ShuffleNetV2 release."""
     kind = 'GCP' if pooling == 'isqrt' else 'GAP'
-    suffix = '_128' if dim == 128 else ''
+    suffix = '_128' if reduced_channels == 128 else ''
+    d = reduced_channels if pooling == 'isqrt' else None
     return ZooEntry(f'{_FAMILY_NAMES[model]}_{kind}_{schedule}{suffix}',
-                    None, pooling, dim if pooling == 'isqrt' else None,
-                    schedule, top1, top5, GCP_OPTIMIZATION, model=model,
-                    params=params)
+                    None, pooling, d, schedule, top1, top5, GCP_OPTIMIZATION,
+                    model=model, params=params)
 
 
 def _dropcov_vit(model, depth, pooling, top1, params_m, flops_g, **kwargs):
@@ -248,8 +250,8 @@ MODEL_ZOO: List[ZooEntry] = [
     _gcp_opt(50, 'LRnorm', 78.56, 94.09),
     _gcp_opt(50, 'LRfast', 75.31, 92.11),
     _gcp_opt(50, 'LRadju', 78.03, 93.95),
-    _gcp_opt(50, 'LRnorm', 78.02, 94.02, dim=128),
-    _gcp_opt(50, 'LRadju', 77.72, 93.73, dim=128),
+    _gcp_opt(50, 'LRnorm', 78.02, 94.02, reduced_channels=128),
+    _gcp_opt(50, 'LRadju', 77.72, 93.73, reduced_channels=128),
     _gcp_opt(101, 'LRnorm', 79.47, 94.71),
     _gcp_opt(101, 'LRfast', 76.38, 92.82),
     _gcp_opt(101, 'LRadju', 79.18, 94.47),
@@ -275,8 +277,10 @@ MODEL_ZOO: List[ZooEntry] = [
     _light('mobilenet_v2', 'LRnorm', 74.39, 91.86, 35_449_064),
     _light('mobilenet_v2', 'LRfast', 72.45, 90.51, 35_449_064),
     _light('mobilenet_v2', 'LRadju', 73.97, 91.53, 35_449_064),
-    _light('mobilenet_v2', 'LRnorm', 73.28, 91.26, 10_644_968, dim=128),
-    _light('mobilenet_v2', 'LRadju', 72.58, 90.87, 10_644_968, dim=128),
+    _light('mobilenet_v2', 'LRnorm', 73.28, 91.26, 10_644_968,
+           reduced_channels=128),
+    _light('mobilenet_v2', 'LRadju', 72.58, 90.87, 10_644_968,
+           reduced_channels=128),
     # GCP_Optimization ShuffleNetV2 1.0x: iSQRT-COV after conv5
     _light('shufflenet_v2', 'LRnorm', 67.96, 87.84, 2_278_604, pooling='gap'),
     _light('shufflenet_v2', 'LRfast', 66.13, 86.54, 2_278_604, pooling='gap'),
@@ -418,11 +422,10 @@ def download_checkpoint(url: str, cache_dir: str,
     final = osp.join(cache_dir, name)
     if osp.isfile(final):
         return final
-    fd, tmp = tempfile.mkstemp(prefix=name + '.', suffix='.part',
-                               dir=cache_dir)
     sha = hashlib.sha256()
     try:
-        with os.fdopen(fd, 'wb') as out, \
+        # the file appears only once complete and checked
+        with atomic_write(final, 'wb') as out, \
                 urllib.request.urlopen(url, timeout=timeout) as response:
             total = response.headers.get('Content-Length')
             total = int(total) if total else None
@@ -435,16 +438,12 @@ def download_checkpoint(url: str, cache_dir: str,
                     _progress(done, total, name)
             if progress:
                 sys.stderr.write('\n')
-        if total is not None and done != total:
-            raise DownloadError(f'{url}: got {done} of {total} bytes')
-        digest = sha.hexdigest()
-        if sha256_prefix and not digest.startswith(sha256_prefix):
-            raise DownloadError(f'{url}: sha256 {digest[:16]}... does not '
-                                f'start with {sha256_prefix}')
-        shutil.move(tmp, final)
+            if total is not None and done != total:
+                raise DownloadError(f'{url}: got {done} of {total} bytes')
+            digest = sha.hexdigest()
+            if sha256_prefix and not digest.startswith(sha256_prefix):
+                raise DownloadError(f'{url}: sha256 {digest[:16]}... does '
+                                    f'not start with {sha256_prefix}')
     except OSError as err:  # URLError and HTTPError are OSErrors
         raise DownloadError(f'{url}: download failed ({err})') from err
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
     return final

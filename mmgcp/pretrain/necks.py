@@ -20,7 +20,7 @@ from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
 from torch import nn
 
-from ..ops import COV_HEADS, build_cov_head
+from ..pooling import COV_POOLINGS, build_cov_pooling
 
 __all__ = ['GCPNeck']
 
@@ -40,7 +40,7 @@ class GCPNeck(BaseModule):
             ones); ``None`` pools the input channels as they are.
             Default: 256.
         pooling (str): the covariance pooling method, a key of
-            :data:`mmgcp.ops.COV_HEADS`: ``'isqrt'`` (iSQRT-COV),
+            :data:`mmgcp.pooling.COV_POOLINGS`: ``'isqrt'`` (iSQRT-COV),
             ``'dropcov'`` (adaptive channel dropout while training, plain
             covariance at test time), ``'mpn'`` (exact MPN-COV), ``'gcp'``
             (no normalisation) or a post-normalisation (``'bcnn'``,
@@ -75,9 +75,9 @@ class GCPNeck(BaseModule):
                  init_cfg: Optional[Union[dict, list]] = dict(
                      type='Kaiming', layer='Conv2d')) -> None:
         super().__init__(init_cfg=init_cfg)
-        if pooling not in COV_HEADS:
+        if pooling not in COV_POOLINGS:
             raise ValueError(f'GCPNeck: unknown pooling {pooling!r}; '
-                             f'expected one of {", ".join(COV_HEADS)}')
+                             f'expected one of {", ".join(COV_POOLINGS)}')
         if reduced_channels is not None and reduced_channels < 2:
             raise ValueError(f'GCPNeck: reduced_channels must be >= 2 or '
                              f'None, got {reduced_channels}')
@@ -91,8 +91,8 @@ class GCPNeck(BaseModule):
             self.layer_reduce_bn = build_norm_layer(norm_cfg, channels)[1]
             self.layer_reduce_act = build_activation_layer(act_cfg)
         try:
-            self.pooling = build_cov_head(pooling, channels,
-                                          **(pooling_cfg or {}))
+            self.pooling = build_cov_pooling(pooling, channels,
+                                             **(pooling_cfg or {}))
         except TypeError as err:
             raise TypeError(f'GCPNeck: bad pooling_cfg for {pooling!r}: '
                             f'{err}') from None

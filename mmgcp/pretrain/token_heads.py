@@ -4,13 +4,13 @@ fuses it with the class (or pooled) token, as the DropCov transformers do
 Architectures", NeurIPS 2022): logits = ``visual_fc(dropout(cov(patch
 tokens))) + cls_fc(class token)``.
 
-Two representations (``representation=dict(type=...)``):
+Two token poolings (``pooling=...``, with ``pooling_cfg``):
 
 - ``'cross_cov'``: the released models' multi-head cross-covariance
-  (:class:`mmgcp.ops.MultiHeadCrossCovariance`);
+  (:class:`mmgcp.pooling.MultiHeadCrossCovariance`);
 - ``'token_cov'``: ours, a linear reduction of the tokens and a covariance
-  pooling of :mod:`mmgcp.ops` over them, DropCov's adaptive channel dropout
-  by default (:class:`mmgcp.ops.TokenCovariance`).
+  pooling of :mod:`mmgcp.pooling` over them, DropCov's adaptive channel
+  dropout by default (:class:`mmgcp.pooling.TokenCovariance`).
 
 Inputs are the backbone's last output: ``B x (1 + N) x C`` tokens with the
 class token first (mmpretrain's ``VisionTransformer`` with
@@ -25,12 +25,9 @@ from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 from torch import nn
 
-from ..ops import MultiHeadCrossCovariance, TokenCovariance
+from ..pooling import TOKEN_POOLINGS
 
 __all__ = ['TokenCovClsHead']
-
-_REPRESENTATIONS = {'cross_cov': MultiHeadCrossCovariance,
-                    'token_cov': TokenCovariance}
 
 
 @MODELS.register_module()
@@ -40,8 +37,11 @@ class TokenCovClsHead(ClsHead):
     Args:
         num_classes (int): classes.
         in_channels (int): token width C.
-        representation (dict): ``type`` (``'cross_cov'`` or
-            ``'token_cov'``) and that module's arguments (``num_heads``,
+        pooling (str): the token pooling, a key of
+            :data:`mmgcp.pooling.TOKEN_POOLINGS`: ``'cross_cov'`` (the
+            released models') or ``'token_cov'`` (ours).
+            Default: ``'cross_cov'``.
+        pooling_cfg (dict, optional): its arguments (``num_heads``,
             ``head_dim``, ``token_drop``; or ``reduced_channels``,
             ``pooling``, ``pooling_cfg``).
         dropout_rate (float): dropout on the pooled vector while training
@@ -52,26 +52,24 @@ class TokenCovClsHead(ClsHead):
     """
 
     def __init__(self, num_classes: int, in_channels: int,
-                 representation: dict = dict(type='cross_cov'),
+                 pooling: str = 'cross_cov',
+                 pooling_cfg: Optional[dict] = None,
                  dropout_rate: float = 0.5,
                  init_cfg: Optional[Union[dict, list]] = dict(
                      type='TruncNormal', layer='Linear', std=.02, bias=0.),
                  **kwargs) -> None:
         super().__init__(init_cfg=init_cfg, **kwargs)
-        representation = dict(representation)
-        kind = representation.pop('type', None)
-        if kind not in _REPRESENTATIONS:
-            raise ValueError(f'TokenCovClsHead: representation type must be '
-                             f'one of {", ".join(_REPRESENTATIONS)}, got '
-                             f'{kind!r}')
+        if pooling not in TOKEN_POOLINGS:
+            raise ValueError(f'TokenCovClsHead: pooling must be one of '
+                             f'{", ".join(TOKEN_POOLINGS)}, got {pooling!r}')
         if not 0 <= dropout_rate < 1:
             raise ValueError(f'TokenCovClsHead: dropout_rate must be in '
                              f'[0, 1), got {dropout_rate}')
         self.in_channels, self.num_classes = in_channels, num_classes
-        self.representation = _REPRESENTATIONS[kind](in_channels,
-                                                     **representation)
+        self.pooling = TOKEN_POOLINGS[pooling](in_channels,
+                                               **(pooling_cfg or {}))
         self.dropout = nn.Dropout(dropout_rate)
-        self.visual_fc = nn.Linear(self.representation.output_dim,
+        self.visual_fc = nn.Linear(self.pooling.output_dim,
                                    num_classes)
         self.cls_fc = nn.Linear(in_channels, num_classes)
 
@@ -92,5 +90,5 @@ class TokenCovClsHead(ClsHead):
 
     def forward(self, feats: Sequence[torch.Tensor]) -> torch.Tensor:
         summary, tokens = self.split_tokens(feats)
-        visual = self.dropout(self.representation(tokens))
+        visual = self.dropout(self.pooling(tokens))
         return self.visual_fc(visual) + self.cls_fc(summary)

@@ -12,7 +12,7 @@ from mmgcp.analysis import (find_split_module, landscape_etas,
                             landscape_protocol, landscape_table,
                             load_landscape, measure_landscape,
                             plot_landscape)
-from mmgcp.engine import CheckpointMismatchError, load_matching_checkpoint
+from mmgcp.checkpoint import CheckpointMismatchError, load_matching_checkpoint
 
 from helpers import (build_config_model, run_tool, tiny_pretrain_config,
                      venv_python, write_tiny_config)
@@ -131,7 +131,7 @@ def hooked_run(tmp_path_factory):
     """A classifier trained with the hook: 3 iterations an epoch."""
     tmp = tmp_path_factory.mktemp('landscape')
     config = tiny_pretrain_config(tmp, 4, 2, extra='''
-custom_hooks = [dict(type='LandscapeHook', interval=2, steps=4,
+custom_hooks = [dict(type='mmgcp.LandscapeHook', interval=2, steps=4,
                      eta_range=(0.5, 20), label='GCP')]
 default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=5))
 ''')
@@ -213,7 +213,7 @@ def test_bad_input(hooked_run, tmp_path):
 def test_hook_on_a_detector_training(synthetic_coco, tmp_path):
     config = write_tiny_config(tmp_path, synthetic_coco[0], max_iters=2,
                                extra='''
-custom_hooks = [dict(type='LandscapeHook', interval=2, steps=2,
+custom_hooks = [dict(type='mmgcp.LandscapeHook', interval=2, steps=2,
                      eta_range=(1, 10))]
 ''')
     work = tmp_path / 'work'

@@ -38,12 +38,13 @@ def test_corruption_goes_after_the_crop_or_the_load():
     det = [dict(type='LoadImageFromFile'), dict(type='Resize'),
            dict(type='PackDetInputs')]
     out = insert_corruption(det, 'fog', 3)
-    assert [t['type'] for t in out] == ['LoadImageFromFile', 'SeededCorrupt',
+    assert [t['type'] for t in out] == ['LoadImageFromFile',
+                                        'mmgcp.SeededCorrupt',
                                         'Resize', 'PackDetInputs']
     assert out[1]['severity'] == 3 and len(det) == 3  # input untouched
     cls = [dict(type='LoadImageFromFile'), dict(type='ResizeEdge'),
            dict(type='CenterCrop'), dict(type='PackInputs')]
-    assert insert_corruption(cls, 'fog', 1)[3]['type'] == 'SeededCorrupt'
+    assert insert_corruption(cls, 'fog', 1)[3]['type'] == 'mmgcp.SeededCorrupt'
     with pytest.raises(ValueError, match='no image loading step'):
         insert_corruption([dict(type='Resize')], 'fog', 1)
 

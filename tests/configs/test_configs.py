@@ -2,6 +2,7 @@
 step on tiny inputs through the real mmdet stack."""
 import glob
 import os.path as osp
+import re
 
 import pytest
 import torch
@@ -20,28 +21,32 @@ CONFIGS = [c for c in CONFIGS if '_base_' not in c]
 PRETRAIN = [c for c in CONFIGS if '/pretrain/' in c]
 STUDY = [c for c in CONFIGS if '/study/' in c]
 # segmentation configs: tests/configs/test_seg_configs.py
-SEGMENTATION = [c for c in CONFIGS if '_ade20k_' in c or '_cityscapes_' in c
+SEGMENTATION = [c for c in CONFIGS if '/seg/' in c
                 or c.endswith('_synthetic_seg.py')]
 # the MobileNetV2 and Swin-T configs: test_mobilenet_v2_configs.py
 # and test_swin_dropcov_configs.py
 OTHER_BACKBONES = [c for c in CONFIGS
-                   if 'mobilenetv2' in osp.basename(c) or '_swin_' in c]
+                   if 'mobilenetv2' in osp.basename(c) or '_swin-t-' in c]
 CONFIGS = [c for c in CONFIGS
            if c not in PRETRAIN + STUDY + SEGMENTATION + OTHER_BACKBONES]
 # the paper's detection configs (configs/demo/ holds the CPU demo)
-DETECTION = [c for c in CONFIGS if osp.dirname(c) == osp.join(ROOT, 'configs')
-             and osp.basename(c).startswith(('faster_rcnn_', 'mask_rcnn_'))]
+DETECTION = [c for c in CONFIGS
+             if osp.dirname(c) == osp.join(ROOT, 'configs', 'det')]
+# the short names users call, e.g. configs/mask_rcnn_r50_gcp.py
+SHORT_NAMES = [c for c in CONFIGS
+               if osp.dirname(c) == osp.join(ROOT, 'configs')]
 
 register_all_modules()
 
 
 def test_all_paper_configs_exist():
     names = {osp.basename(c)[:-3] for c in DETECTION}
-    for det in ('faster_rcnn', 'mask_rcnn'):
-        for depth in ('r50', 'r101', 'r50_dconv_c3_c5'):
-            for kind in ('gap', 'gcp_d', 'gcp_m'):
-                assert f'{det}_{depth}_{kind}' in names
-        assert f'{det}_r50_gcp' in names
+    for det in ('faster-rcnn', 'mask-rcnn'):
+        for depth in ('r50-{}', 'r101-{}', 'r50-{}-dconv-c3-c5'):
+            for kind in ('gap', 'gcp-d', 'gcp-m'):
+                assert f'{det}_{depth.format(kind)}_fpn_1x_coco' in names
+    assert {osp.basename(c) for c in SHORT_NAMES} == {
+        'faster_rcnn_r50_gcp.py', 'mask_rcnn_r50_gcp.py'}
 
 
 @pytest.mark.parametrize('det', ['faster', 'mask'])
@@ -49,8 +54,9 @@ def test_dconv_configs_are_mmdets_with_the_type_swapped(det):
     """The drop-in rule: only the type, variant and weights change."""
     mmdet_cfg = get_config(
         f'mmdet::dcn/{det}-rcnn_r50-dconv-c3-c5_fpn_1x_coco.py')
-    gap = Config.fromfile(osp.join(ROOT, 'configs',
-                                   f'{det}_rcnn_r50_dconv_c3_c5_gap.py'))
+    gap = Config.fromfile(osp.join(
+        ROOT, 'configs', 'det',
+        f'{det}-rcnn_r50-gap-dconv-c3-c5_fpn_1x_coco.py'))
 
     # mmdet::-inherited configs mark the model's scope; mmdet's own do not
     def model_without(cfg, *keys):
@@ -61,7 +67,8 @@ def test_dconv_configs_are_mmdets_with_the_type_swapped(det):
     ours = set()
     for variant in ('d', 'm'):
         cfg = Config.fromfile(osp.join(
-            ROOT, 'configs', f'{det}_rcnn_r50_dconv_c3_c5_gcp_{variant}.py'))
+            ROOT, 'configs', 'det',
+            f'{det}-rcnn_r50-gcp-{variant}-dconv-c3-c5_fpn_1x_coco.py'))
         backbone = cfg.model.backbone.to_dict()
         assert backbone.pop('type') == 'GCPResNet'
         assert backbone.pop('variant') == variant.upper()
@@ -85,11 +92,12 @@ def test_config_builds(path):
     model = MODELS.build(cfg.model)
     name = osp.basename(path)
     backbone = cfg.model.backbone
-    if '_gcp' in name:
+    if re.search('[-_]gcp', name):
         assert backbone.type == 'GCPResNet'
-        assert backbone.variant == ('D' if '_gcp_d' in name else 'M')
+        assert backbone.variant == ('D' if re.search('[-_]gcp[-_]d', name)
+                                    else 'M')
         assert type(model.backbone).__name__ == 'GCPResNet'
-    depth = 101 if '_r101_' in name else 18 if '_r18_' in name else 50
+    depth = int(re.search(r'_r(\d+)[-_]', name).group(1))
     assert backbone.depth == depth
     if path in DETECTION:
         # the paper's setting: 1x, 8 GPUs x 2 images, frozen BN
@@ -99,15 +107,16 @@ def test_config_builds(path):
         assert backbone.norm_eval and backbone.frozen_stages == 1
         assert ('mask' in type(model).__name__.lower()) == \
             name.startswith('mask')
-    if path in DETECTION and '_gcp' in name:
+    if path in DETECTION and '-gcp' in name:
         assert str(depth) in backbone.init_cfg.checkpoint
 
 
 def test_gcp_alias_is_gcp_m():
     for det in ('faster_rcnn', 'mask_rcnn'):
         alias = Config.fromfile(osp.join(ROOT, 'configs', f'{det}_r50_gcp.py'))
-        gcp_m = Config.fromfile(osp.join(ROOT, 'configs',
-                                         f'{det}_r50_gcp_m.py'))
+        gcp_m = Config.fromfile(osp.join(
+            ROOT, 'configs', 'det',
+            f"{det.replace('_', '-')}_r50-gcp-m_fpn_1x_coco.py"))
         assert alias.model.to_dict() == gcp_m.model.to_dict()
 
 
@@ -138,11 +147,12 @@ def fake_batch(model, with_mask, size=96):
 
 
 @pytest.mark.parametrize('name', [
-    f'{det}_r50_gcp_{variant}' for det in ('faster_rcnn', 'mask_rcnn')
-    for variant in ('d', 'm')] + ['mask_rcnn_r50_dconv_c3_c5_gcp_m'])
+    f'{det}-rcnn_r50-gcp-{variant}_fpn_1x_coco' for det in ('faster', 'mask')
+    for variant in ('d', 'm')] + [
+        'mask-rcnn_r50-gcp-m-dconv-c3-c5_fpn_1x_coco'])
 def test_loss_and_predict_step(name):
-    det = name[:name.index('_rcnn') + 5]
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', f'{name}.py'))
+    det = name[:name.index('-rcnn')] + '_rcnn'
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'det', f'{name}.py'))
     # fewer proposals/RoIs keep the CPU step short; the model is unchanged
     cfg.model.train_cfg.rpn_proposal.max_per_img = 64
     cfg.model.train_cfg.rcnn.sampler.num = 32

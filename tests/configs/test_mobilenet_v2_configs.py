@@ -19,9 +19,11 @@ from helpers import (ROOT, first_base, random_classifier_checkpoint,
 
 CLASSIFIER = osp.join(ROOT, 'configs', 'pretrain',
                       'mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py')
-DET_GCP = osp.join(ROOT, 'configs', 'yolov3_mobilenetv2_320_gcp.py')
-SEG_GCP = osp.join(ROOT, 'configs',
-                   'deeplabv3_mobilenetv2_d8_cityscapes_gcp.py')
+DET_GCP = osp.join(ROOT, 'configs', 'det',
+                   'yolov3_mobilenetv2-gcp_8xb24-320-300e_coco.py')
+SEG_GCP = osp.join(
+    ROOT, 'configs', 'seg',
+    'deeplabv3_mobilenet-v2-d8-gcp_4xb2-80k_cityscapes-512x1024.py')
 
 
 @pytest.fixture(scope='module')
@@ -73,12 +75,13 @@ def test_a_mobilenet_export_needs_its_toolbox(classifier, tmp_path):
 
 
 @pytest.mark.parametrize('name', [
-    'yolov3_mobilenetv2_320', 'deeplabv3_mobilenetv2_d8_cityscapes'])
+    'det/yolov3_mobilenetv2-{}_8xb24-320-300e_coco.py',
+    'seg/deeplabv3_mobilenet-v2-d8-{}_4xb2-80k_cityscapes-512x1024.py'])
 def test_gcp_config_is_the_gap_one_with_other_weights(name):
-    gap = Config.fromfile(osp.join(ROOT, 'configs', f'{name}_gap.py'))
-    gcp = Config.fromfile(osp.join(ROOT, 'configs', f'{name}_gcp.py'))
+    gap = Config.fromfile(osp.join(ROOT, 'configs', name.format('gap')))
+    gcp = Config.fromfile(osp.join(ROOT, 'configs', name.format('gcp')))
     upstream = get_config(first_base(
-        osp.join(ROOT, 'configs', f'{name}_gap.py')))
+        osp.join(ROOT, 'configs', name.format('gap'))))
     assert gap.model.backbone == upstream.model.backbone
     gap_model, gcp_model = gap.model.to_dict(), gcp.model.to_dict()
     gap_backbone, gcp_backbone = gap_model.pop('backbone'), \

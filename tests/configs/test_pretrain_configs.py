@@ -8,7 +8,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from mmgcp.pretrain import SCHEDULES, GCPNeck
+from mmgcp.engine import SCHEDULES
+from mmgcp.pretrain import GCPNeck
 
 from helpers import PRETRAIN_DEMO_CONFIG, ROOT, build_config_model
 
@@ -77,7 +78,7 @@ def test_pretrain_config_builds_the_papers_model(path):
     with torch.no_grad():
         assert model(torch.randn(1, 3, 64, 64)).shape == (1, 1000)
     # the papers' recipe: SGD lr 0.1 for batch 256, the named schedule
-    assert cfg.param_scheduler.type == 'GCPEpochLR'
+    assert cfg.param_scheduler.type == 'mmgcp.GCPEpochLR'
     assert cfg.param_scheduler.schedule == TAGS[tag]
     assert cfg.train_cfg.max_epochs == SCHEDULES[TAGS[tag]][0]
     assert cfg.optim_wrapper.optimizer.lr == 0.1
@@ -225,7 +226,7 @@ def test_mindspore_has_the_released_models():
         for d in (18, 34, 50) for p in ('isqrt', 'dropcov')}
 
 
-# config -> (backbone, representation, parameters); the released
+# config -> (backbone, token pooling, parameters); the released
 # DeiT-S + DropCov has 25.6M trainable ones (its position encoding is not
 # trained), T2T-ViT-14 + DropCov is published as 24.9M
 TRANSFORMER_MODELS = {
@@ -243,12 +244,12 @@ TRANSFORMER_MODELS = {
 @pytest.mark.parametrize('path', TRANSFORMERS, ids=osp.basename)
 def test_transformer_config_builds(path):
     name = osp.basename(path)
-    backbone, representation, params = TRANSFORMER_MODELS[name]
+    backbone, pooling, params = TRANSFORMER_MODELS[name]
     cfg = Config.fromfile(path)
     model = build_config_model(path)
     assert type(model.backbone).__name__ == backbone
     assert type(model.head).__name__ == 'TokenCovClsHead'
-    assert type(model.head.representation).__name__ == representation
+    assert type(model.head.pooling).__name__ == pooling
     assert model.head.dropout.p == 0.5
     assert sum(p.numel() for p in model.parameters()) == params
     with torch.no_grad():
@@ -264,12 +265,12 @@ def test_transformer_config_builds(path):
         assert cfg.custom_hooks == [dict(type='EMAHook', momentum=4e-5,
                                          priority='ABOVE_NORMAL')]
         assert cfg.model.backbone.drop_path_rate == 0.1
-        representation = model.head.representation
-        assert (representation.num_heads, representation.head_dim,
-                representation.token_drop) == (6, 24, 0.2)
+        pooling = model.head.pooling
+        assert (pooling.num_heads, pooling.head_dim,
+                pooling.token_drop) == (6, 24, 0.2)
     else:  # ours, on mmpretrain's own recipe for that backbone
-        assert model.head.representation.pooling.channels == 80
-        assert type(model.head.representation.pooling).__name__ == \
+        assert model.head.pooling.pooling.channels == 80
+        assert type(model.head.pooling.pooling).__name__ == \
             'DropCov'
 
 
@@ -295,4 +296,4 @@ def test_study_configs_differ_only_in_the_pooling():
     gap_dict, isqrt_dict = gap.to_dict(), isqrt.to_dict()
     gap_dict.pop('model'), isqrt_dict.pop('model')
     assert gap_dict == isqrt_dict
-    assert [h['type'] for h in isqrt.custom_hooks] == ['LandscapeHook']
+    assert [h['type'] for h in isqrt.custom_hooks] == ['mmgcp.LandscapeHook']

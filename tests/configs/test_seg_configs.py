@@ -1,6 +1,7 @@
 """Segmentation configs build and run a loss and a predict step in mmseg."""
 import glob
 import os.path as osp
+import re
 
 import pytest
 import torch
@@ -15,11 +16,8 @@ from helpers import ROOT, first_base
 
 # the ResNet ones (MobileNetV2: tests/configs/test_mobilenet_v2_configs.py;
 # Swin-T: test_swin_dropcov_configs.py)
-SEG = sorted(p for p in
-             glob.glob(osp.join(ROOT, 'configs', '*_ade20k_*.py')) +
-             glob.glob(osp.join(ROOT, 'configs', '*_cityscapes_*.py'))
-             if 'mobilenetv2' not in osp.basename(p) and
-             '_swin_' not in osp.basename(p))
+SEG = sorted(p for p in glob.glob(osp.join(ROOT, 'configs', 'seg', '*.py'))
+             if '_mobilenet-v2-' not in p and '_swin-t-' not in p)
 
 
 def build(path):
@@ -31,18 +29,18 @@ def build(path):
 
 def test_all_segmentation_configs_exist():
     names = {osp.basename(p)[:-3] for p in SEG}
-    assert names == {f'{m}_r50_{d}_{k}' for m in ('sem_fpn', 'upernet')
-                     for d in ('ade20k', 'cityscapes')
-                     for k in ('gap', 'gcp_d', 'gcp_m')} | {
-        f'{m}_r50_d8_{d}_{k}' for m in ('pspnet', 'deeplabv3plus')
-        for d in ('ade20k', 'cityscapes') for k in ('gap', 'gcp')}
+    recipes = ('4xb4-160k_ade20k-512x512', '4xb2-80k_cityscapes-512x1024')
+    assert names == {f'{m}_r50-{k}_{r}' for m in ('fpn', 'upernet')
+                     for r in recipes for k in ('gap', 'gcp-d', 'gcp-m')} | {
+        f'{m}_r50-d8-{k}_{r}' for m in ('pspnet', 'deeplabv3plus')
+        for r in recipes for k in ('gap', 'gcp')}
 
 
-DILATED = [p for p in SEG if '_d8_' in p]
+DILATED = [p for p in SEG if '-d8-' in p]
 
 
 @pytest.mark.parametrize('path',
-                         [p for p in DILATED if p.endswith('_gcp.py')],
+                         [p for p in DILATED if '-d8-gcp_' in p],
                          ids=osp.basename)
 def test_dilated_configs_are_mmsegs_with_the_type_swapped(path):
     """The drop-in rule: the type and weights change, and the stem (the
@@ -72,9 +70,10 @@ def test_config_builds(path):
     cfg, model = build(path)
     name = osp.basename(path)
     assert cfg.default_scope == 'mmseg'
-    if '_gcp' in name:
+    if re.search('[-_]gcp', name):
         assert type(model.backbone).__name__ == 'SegGCPResNet'
-        assert model.backbone.variant == ('D' if '_gcp_d' in name else 'M')
+        assert model.backbone.variant == (
+            'D' if re.search('[-_]gcp[-_]d', name) else 'M')
     else:
         assert type(model.backbone).__name__ == 'ResNetV1c'
     classes = 19 if 'cityscapes' in name else 4 if 'synthetic' in name \
@@ -82,7 +81,7 @@ def test_config_builds(path):
     assert model.decode_head.num_classes == classes
 
 
-@pytest.mark.parametrize('path', [p for p in SEG if '_gcp' in p],
+@pytest.mark.parametrize('path', [p for p in SEG if '-gcp' in osp.basename(p)],
                          ids=osp.basename)
 def test_loss_and_predict_step(path):
     cfg, model = build(path)

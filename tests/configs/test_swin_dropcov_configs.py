@@ -17,7 +17,8 @@ from helpers import (ROOT, first_base, fit_mask_rcnn,
 
 CLASSIFIER = osp.join(ROOT, 'configs', 'pretrain',
                       'swin-tiny-dropcov-d80_16xb64_in1k.py')
-NAMES = ['mask_rcnn_swin_t_fpn_1x_coco', 'upernet_swin_t_ade20k']
+NAMES = ['det/mask-rcnn_swin-t-{}_fpn_1x_coco.py',
+         'seg/upernet_swin-t-{}_8xb2-160k_ade20k-512x512.py']
 
 
 @pytest.fixture(scope='module')
@@ -40,9 +41,8 @@ def test_export_loads_into_the_dense_swin(classifier, exported, toolbox):
     saved = torch.load(exported, weights_only=True)
     assert saved['meta']['model'] == 'swin'
     assert saved['meta']['pretrain_pooling'] == 'token_cov'
-    recipe = Config.fromfile(osp.join(ROOT, 'configs', {
-        'mmdet': 'mask_rcnn_swin_t_fpn_1x_coco_dropcov.py',
-        'mmseg': 'upernet_swin_t_ade20k_dropcov.py'}[toolbox]))
+    recipe = Config.fromfile(osp.join(ROOT, 'configs', NAMES[
+        ['mmdet', 'mmseg'].index(toolbox)].format('dropcov')))
     backbone_cfg = recipe.model.backbone
     assert backbone_cfg.type == 'SwinTransformer'
     backbone_cfg.init_cfg.checkpoint = exported
@@ -68,11 +68,11 @@ def test_export_loads_into_the_dense_swin(classifier, exported, toolbox):
 
 @pytest.mark.parametrize('name', NAMES)
 def test_dropcov_config_is_the_gap_one_with_other_weights(name):
-    gap = Config.fromfile(osp.join(ROOT, 'configs', f'{name}_gap.py'))
+    gap = Config.fromfile(osp.join(ROOT, 'configs', name.format('gap')))
     dropcov = Config.fromfile(osp.join(ROOT, 'configs',
-                                       f'{name}_dropcov.py'))
+                                       name.format('dropcov')))
     upstream = get_config(first_base(
-        osp.join(ROOT, 'configs', f'{name}_gap.py')))
+        osp.join(ROOT, 'configs', name.format('gap'))))
     gap_model, dropcov_model = gap.model.to_dict(), dropcov.model.to_dict()
     up_model = upstream.model.to_dict()
     for model in (gap_model, dropcov_model, up_model):
@@ -93,7 +93,7 @@ def test_mask_rcnn_trains_from_the_exported_file(exported, tmp_path,
                                                  synthetic_coco):
     cfg = Config.fromfile(write_tiny_config(tmp_path, synthetic_coco[0]))
     recipe = Config.fromfile(osp.join(
-        ROOT, 'configs', 'mask_rcnn_swin_t_fpn_1x_coco_dropcov.py'))
+        ROOT, 'configs', 'det', 'mask-rcnn_swin-t-dropcov_fpn_1x_coco.py'))
     recipe.model.backbone.init_cfg.checkpoint = exported
     cfg.model = fit_mask_rcnn(recipe, len(cfg.classes)).model
     log = run_one_iteration(cfg, tmp_path / 'work')
@@ -104,7 +104,7 @@ def test_mask_rcnn_trains_from_the_exported_file(exported, tmp_path,
 
 def test_upernet_trains_from_the_exported_file(exported, tmp_path):
     recipe = Config.fromfile(osp.join(ROOT, 'configs',
-                                      'upernet_swin_t_ade20k_dropcov.py'))
+                                      NAMES[1].format('dropcov')))
     recipe.model.backbone.init_cfg.checkpoint = exported
     cfg = tiny_seg_run_config(tmp_path, recipe, seed=6)
     log = run_one_iteration(cfg, tmp_path / 'work')

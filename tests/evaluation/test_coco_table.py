@@ -21,10 +21,12 @@ def test_rows_in_percent():
 
 
 @pytest.mark.parametrize('name,setting', [
-    ('mask_rcnn_r50_gcp_m', ('mask_rcnn', 50, 'GCP_M')),
-    ('configs/faster_rcnn_r101_gcp_d.py', ('faster_rcnn', 101, 'GCP_D')),
+    ('mask-rcnn_r50-gcp-m_fpn_1x_coco', ('mask_rcnn', 50, 'GCP_M')),
+    ('configs/det/faster-rcnn_r101-gcp-d_fpn_1x_coco.py',
+     ('faster_rcnn', 101, 'GCP_D')),
+    ('faster-rcnn_r50-gcp-d-dconv-c3-c5_fpn_1x_coco', None),
     ('mask_rcnn_r50_gcp', ('mask_rcnn', 50, 'GCP_M')),
-    ('faster_rcnn_r50_gap', ('faster_rcnn', 50, 'GAP')),
+    ('faster-rcnn_r50-gap_fpn_1x_coco', ('faster_rcnn', 50, 'GAP')),
     ('retinanet_r50', None)])
 def test_setting_from_config_name(name, setting):
     assert setting_from_config_name(name) == setting

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from mmgcp.engine import load_matching_checkpoint
+from mmgcp.checkpoint import load_matching_checkpoint
 from mmgcp.pretrain import (CheckpointLayoutError, MindSporeResNet,
                             convert_mindspore, export_backbone,
                             read_mindspore_checkpoint)

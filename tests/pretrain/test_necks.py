@@ -3,7 +3,8 @@ import pytest
 import torch
 from mmpretrain.registry import MODELS
 
-from mmgcp.ops import COV_HEADS, covariance, isqrt, triu_vec
+from mmgcp.ops import covariance, isqrt, triu_vec
+from mmgcp.pooling import COV_POOLINGS
 from mmgcp.pretrain import GCPNeck
 
 
@@ -56,7 +57,7 @@ def test_dropcov_acts_in_training_only():
         reduced.flatten(2))))
 
 
-@pytest.mark.parametrize('pooling', sorted(COV_HEADS))
+@pytest.mark.parametrize('pooling', sorted(COV_POOLINGS))
 def test_every_pooling_is_one_config_key(pooling):
     neck = GCPNeck(16, 6, pooling)
     x = torch.randn(3, 16, 4, 4, requires_grad=True)
@@ -111,19 +112,20 @@ def test_token_cov_head_takes_class_or_mean_tokens():
     from mmgcp.pretrain import TokenCovClsHead
     torch.manual_seed(0)
     head = TokenCovClsHead(
-        7, 16, representation=dict(type='token_cov', reduced_channels=4),
+        7, 16, pooling='token_cov', pooling_cfg=dict(reduced_channels=4),
         dropout_rate=0.).eval()
     tokens = torch.randn(2, 10, 16)  # class token first
     logits = head((tokens, ))
-    expected = head.visual_fc(head.representation(tokens[:, 1:])) + \
+    expected = head.visual_fc(head.pooling(tokens[:, 1:])) + \
         head.cls_fc(tokens[:, 0])
     torch.testing.assert_close(logits, expected)
     swin = torch.randn(2, 16, 3, 3)  # a map: the mean token stands in
     flat = swin.flatten(2).transpose(1, 2)
     torch.testing.assert_close(
-        head((swin, )), head.visual_fc(head.representation(flat)) +
+        head((swin, )), head.visual_fc(head.pooling(flat)) +
         head.cls_fc(flat.mean(1)))
     with pytest.raises(ValueError, match="out_type='raw'"):
         head((torch.randn(2, 16), ))
-    with pytest.raises(ValueError, match='one of cross_cov, token_cov'):
-        TokenCovClsHead(7, 16, representation=dict(type='gap'))
+    with pytest.raises(ValueError,
+                       match='pooling must be one of cross_cov, token_cov'):
+        TokenCovClsHead(7, 16, pooling='gap')

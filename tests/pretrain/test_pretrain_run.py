@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from mmgcp.models import GCPResNet
-from mmgcp.pretrain import schedule_lr
+from mmgcp.engine import schedule_lr
 
 from helpers import (free_port, run_tool, tiny_pretrain_config,
                      venv_python)

@@ -13,7 +13,8 @@ from helpers import (ROOT, fit_mask_rcnn, run_one_iteration,
 def test_dconv_mask_rcnn_trains_and_evaluates(tmp_path, synthetic_coco):
     cfg = Config.fromfile(write_tiny_config(tmp_path, synthetic_coco[0]))
     recipe = Config.fromfile(osp.join(
-        ROOT, 'configs', 'mask_rcnn_r50_dconv_c3_c5_gcp_m.py'))
+        ROOT, 'configs', 'det',
+        'mask-rcnn_r50-gcp-m-dconv-c3-c5_fpn_1x_coco.py'))
     recipe.model.backbone.init_cfg.checkpoint = save_gcp_checkpoint(
         tmp_path / 'gcp_r50.pth')
     cfg.model = fit_mask_rcnn(recipe, len(cfg.classes)).model
@@ -25,8 +26,9 @@ def test_dconv_mask_rcnn_trains_and_evaluates(tmp_path, synthetic_coco):
 
 
 def test_dilated_pspnet_trains_and_evaluates(tmp_path):
-    recipe = Config.fromfile(osp.join(ROOT, 'configs',
-                                      'pspnet_r50_d8_cityscapes_gcp.py'))
+    recipe = Config.fromfile(osp.join(
+        ROOT, 'configs', 'seg',
+        'pspnet_r50-d8-gcp_4xb2-80k_cityscapes-512x1024.py'))
     recipe.model.backbone.init_cfg.checkpoint = save_gcp_checkpoint(
         tmp_path / 'gcp_r50.pth')
     cfg = tiny_seg_run_config(tmp_path, recipe)

@@ -5,7 +5,8 @@
 
 RESULTS is ``test_metrics.json`` written by ``tools/test.py``, or a run's
 ``vis_data/scalars.json`` (its last COCO evaluation is used). The setting is
-taken from the config name (e.g. ``mask_rcnn_r101_gcp_d``) unless given.
+taken from the config name (e.g. ``mask-rcnn_r101-gcp-d_fpn_1x_coco``)
+unless given.
 """
 import argparse
 import json

@@ -15,7 +15,7 @@ or, without one (MobileNetV2), after the first stride-2 conv block. During
 training, add the hook instead (records go to the work dir; ResNet: every
 500 iterations, MobileNetV2: every 1000):
 
-    custom_hooks = [dict(type='LandscapeHook', protocol='mobilenet_v2')]
+    custom_hooks = [dict(type='mmgcp.LandscapeHook', protocol='mobilenet_v2')]
 
 Overlay several runs (GAP vs GCP) as min-max bands, PNG + table:
 
@@ -35,8 +35,8 @@ from mmgcp.analysis import (LANDSCAPE_PROTOCOLS, landscape_etas,
                             landscape_protocol, landscape_table,
                             load_landscape, measure_landscape, plot_landscape,
                             save_landscape)
-from mmgcp.engine import build_model, load_matching_checkpoint, \
-    load_run_config
+from mmgcp.checkpoint import load_matching_checkpoint
+from mmgcp.engine import build_model, load_run_config
 
 
 def measure(args) -> None:

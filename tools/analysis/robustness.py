@@ -22,11 +22,11 @@ import os.path as osp
 from mmengine.config import DictAction
 
 import mmgcp  # noqa: F401  (registers the models)
-from mmgcp.analysis.robustness import (benchmark_checkpoint, load_results,
-                                       plot_robustness, primary_metric,
-                                       robustness_table, summarize)
+from mmgcp.analysis.robustness import (load_results, plot_robustness,
+                                       primary_metric, robustness_table,
+                                       summarize)
 from mmgcp.datasets import explain_annotation_errors
-from mmgcp.engine import load_run_config
+from mmgcp.engine import benchmark_checkpoint, load_run_config
 
 
 def run(args) -> None:

@@ -19,8 +19,8 @@ model = dict(
                   drop_path_rate=0.1),
     head=dict(_delete_=True, type='TokenCovClsHead', num_classes=1000,
               in_channels=384,
-              representation=dict(type='cross_cov', num_heads=6,
-                                  head_dim=24, token_drop=0.2),
+              pooling='cross_cov',
+              pooling_cfg=dict(num_heads=6, head_dim=24, token_drop=0.2),
               dropout_rate=0.5,
               loss=dict(type='LabelSmoothLoss', label_smooth_val=0.1,
                         mode='original')))

@@ -11,7 +11,7 @@ custom_imports = dict(imports=['mmgcp'], allow_failed_imports=False)
 
 train_dataloader = dict(batch_size=12)
 param_scheduler = dict(
-    _delete_=True, type='GCPEpochLR', schedule='MobileNetV2_LR_norm')
+    _delete_=True, type='mmgcp.GCPEpochLR', schedule='MobileNetV2_LR_norm')
 train_cfg = dict(max_epochs=90)
 auto_scale_lr = dict(base_batch_size=96)
 default_hooks = dict(

@@ -8,7 +8,8 @@
 _base_ = ['mmpretrain::resnet/resnet50_8xb32_in1k.py']
 custom_imports = dict(imports=['mmgcp'], allow_failed_imports=False)
 
-param_scheduler = dict(_delete_=True, type='GCPEpochLR', schedule='LR_norm')
+param_scheduler = dict(
+    _delete_=True, type='mmgcp.GCPEpochLR', schedule='LR_norm')
 train_cfg = dict(max_epochs=100)
 default_hooks = dict(
     checkpoint=dict(max_keep_ckpts=3, save_best='auto'))

@@ -1,7 +1,6 @@
 """Helpers of the GCP backbones."""
 from .backbone_weights import (HEAD_KEY_PREFIXES, MISSING_CHECKPOINT_HELP,
-                               extract_backbone_state,
                                load_backbone_checkpoint)
 
 __all__ = ['HEAD_KEY_PREFIXES', 'MISSING_CHECKPOINT_HELP',
-           'extract_backbone_state', 'load_backbone_checkpoint']
+           'load_backbone_checkpoint']

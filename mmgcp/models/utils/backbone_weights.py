@@ -1,14 +1,15 @@
 """Loading GCP-pretrained classifier checkpoints into a backbone."""
 import os.path as osp
-from typing import Dict, Iterable, Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
-import torch
 from mmengine.logging import MMLogger
 from mmengine.runner.checkpoint import CheckpointLoader
 from torch import nn
 
+from ...checkpoint import compare_keys, format_keys, state_dict_of
+
 __all__ = ['HEAD_KEY_PREFIXES', 'MISSING_CHECKPOINT_HELP',
-           'extract_backbone_state', 'load_backbone_checkpoint']
+           'load_backbone_checkpoint']
 
 # Classifier-head parameters of the released GCP models:
 # reduction conv/BN, FC, DropCov's ECA conv, and the fast-MPN-COV names.
@@ -27,51 +28,6 @@ MISSING_CHECKPOINT_HELP = (
     'model.backbone.init_cfg.checkpoint=OUT.pth; for a whole classifier '
     "checkpoint add model.backbone.init_cfg.prefix=backbone.), or set "
     'model.backbone.init_cfg=None to train from scratch.')
-
-
-def _is_optional(key: str) -> bool:
-    # BN step counters are absent from checkpoints written by old PyTorch and
-    # carry no weights.
-    return key.endswith('num_batches_tracked')
-
-
-def _format_keys(keys: Iterable[str], limit: int = 20) -> str:
-    keys = sorted(keys)
-    shown = ', '.join(keys[:limit])
-    return shown + (f', ... ({len(keys) - limit} more)'
-                    if len(keys) > limit else '')
-
-
-def extract_backbone_state(checkpoint: object, filename: str,
-                           prefix: Optional[str] = None
-                           ) -> Dict[str, torch.Tensor]:
-    """The raw backbone + head state dict of a classifier checkpoint.
-
-    Accepts a plain state dict or a dict with ``state_dict`` / ``model``,
-    strips a DataParallel ``module.`` prefix, and keeps only ``prefix.*``
-    keys (prefix removed) when ``prefix`` is given.
-    """
-    if not isinstance(checkpoint, dict):
-        raise ValueError(f'{filename}: expected a dict checkpoint, got '
-                         f'{type(checkpoint).__name__}')
-    for key in ('state_dict', 'model'):
-        if isinstance(checkpoint.get(key), dict):
-            checkpoint = checkpoint[key]
-            break
-    state = {}
-    for key, value in checkpoint.items():
-        if not isinstance(value, torch.Tensor):
-            continue
-        if key.startswith('module.'):
-            key = key[len('module.'):]
-        state[key] = value
-    if prefix:
-        head = prefix.rstrip('.') + '.'
-        state = {k[len(head):]: v for k, v in state.items()
-                 if k.startswith(head)}
-        if not state:
-            raise KeyError(f'{filename}: no keys with prefix {head!r}')
-    return state
 
 
 def _under(key: str, prefixes: Iterable[str]) -> bool:
@@ -115,24 +71,25 @@ def load_backbone_checkpoint(
             f'pretrained checkpoint {filename} does not exist.\n' +
             MISSING_CHECKPOINT_HELP)
     checkpoint = CheckpointLoader.load_checkpoint(filename, map_location)
-    state = extract_backbone_state(checkpoint, filename, prefix)
+    state = state_dict_of(checkpoint, filename, prefix)
     # only BN layers are skipped: a GroupNorm file has its own at these names
     bn_layers = [n for n in skip_file if f'{n}.running_mean' in state]
     skipped = {k for k in state if _under(k, bn_layers)}
     state = {k: v for k, v in state.items() if k not in skipped}
     head = {k for k in state if k.startswith(HEAD_KEY_PREFIXES)}
     expected = module.state_dict()
-    unexpected = set(state) - set(expected) - head
     initialised = {k for k in expected
                    if k not in state and _under(k, kept_modules)}
-    missing = {k for k in expected if k not in state and not _is_optional(k)
-               and k not in initialised}
-    if missing or unexpected:
+    diff = compare_keys(expected, {k: v for k, v in state.items()
+                                   if k not in head}, initialised)
+    if diff.missing or diff.unexpected:
         problems = []
-        if missing:
-            problems.append(f'missing backbone keys: {_format_keys(missing)}')
-        if unexpected:
-            problems.append(f'unexpected keys: {_format_keys(unexpected)}')
+        if diff.missing:
+            problems.append(
+                f'missing backbone keys: {format_keys(diff.missing)}')
+        if diff.unexpected:
+            problems.append(
+                f'unexpected keys: {format_keys(diff.unexpected)}')
         if not prefix and any(k.startswith('backbone.') for k in state):
             problems.append("its keys start with 'backbone.': a whole-model "
                             "checkpoint, load it with prefix='backbone.' in "
@@ -140,13 +97,10 @@ def load_backbone_checkpoint(
         raise KeyError(f'{filename} does not match {type(module).__name__} '
                        f'(depth mismatch, or not a ResNet classifier '
                        f'checkpoint?); ' + '; '.join(problems))
-    mismatched = [f'{k}: file {tuple(state[k].shape)} vs model '
-                  f'{tuple(expected[k].shape)}' for k in expected
-                  if k in state and state[k].shape != expected[k].shape]
-    if mismatched:
+    if diff.reshaped:
         raise ValueError(f'{filename}: shape mismatch for '
-                         f'{len(mismatched)} keys: ' +
-                         '; '.join(mismatched[:10]))
+                         f'{len(diff.reshaped)} keys: ' +
+                         '; '.join(diff.reshaped[:10]))
     backbone_state = {k: v for k, v in state.items() if k not in head}
     for key in expected:
         if key not in backbone_state:  # counters and ``keep_init`` modules
@@ -164,7 +118,7 @@ def load_backbone_checkpoint(
                      if any(_under(k, [n]) for k in initialised)]
             if names:
                 groups.append(f'{label} ({len(names)}: '
-                              f'{_format_keys(names, limit=4)})')
+                              f'{format_keys(names, limit=4)})')
         note = (f'; dropped the file\'s {len(skipped)} tensors of '
                 f'{len(bn_layers)} BN layers'
                 if skipped else '')

@@ -5,7 +5,8 @@ import torch
 from mmengine.logging import MMLogger
 
 from mmgcp.models import GCPResNet
-from mmgcp.ops import ISqrtCov, triu_size
+from mmgcp.ops import triu_size
+from mmgcp.pooling import ISqrtCov
 
 
 def released_checkpoint(depth=18, d=64, dropcov=False, seed=0):

@@ -1,6 +1,0 @@
-# Mask R-CNN, GCP_M ResNet-101-FPN, 1x, 8 GPUs x 2 images.
-_base_ = './mask_rcnn_r50_gcp_m.py'
-model = dict(
-    backbone=dict(
-        depth=101,
-        init_cfg=dict(checkpoint='checkpoints/gcp_resnet101_isqrt_d256.pth')))

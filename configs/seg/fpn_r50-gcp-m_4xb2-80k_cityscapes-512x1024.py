@@ -1,0 +1,8 @@
+# Semantic FPN, 4 GPUs x 2 images, 80k iterations, GCP_M ResNet-50, cityscapes.
+_base_ = [
+    'mmseg::sem_fpn/fpn_r50_4xb2-80k_cityscapes-512x1024.py',
+    '../_base_/gcp_resnet50_seg_backbone.py'
+]
+# the GCP backbone brings its own init_cfg; mmseg's base sets a model-level
+# ImageNet checkpoint for its ResNetV1c
+model = dict(pretrained=None, backbone={{_base_.gcp_seg_backbone}})
