@@ -11,15 +11,21 @@ OPENMMLAB = ('mmcv', 'mmdet', 'mmengine', 'mmseg', 'mmpretrain')
 
 
 def imported_modules(package_dir):
+    """(file, absolute module name) of every import under ``package_dir``,
+    relative imports resolved."""
     for path in glob.glob(osp.join(ROOT, package_dir, '**', '*.py'),
                           recursive=True):
+        package = osp.relpath(osp.dirname(path), ROOT).split(osp.sep)
         tree = ast.parse(open(path).read())
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     yield path, alias.name
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                yield path, node.module
+            elif isinstance(node, ast.ImportFrom):
+                base = package[:len(package) - node.level + 1] \
+                    if node.level else []
+                yield path, '.'.join(base + [node.module] if node.module
+                                     else base)
 
 
 def test_ops_and_pooling_source_import_no_openmmlab():
@@ -43,6 +49,14 @@ def test_models_never_import_pretraining_or_tools():
     assert not bad
     assert not [(p, m) for p, m in imported_modules('mmgcp')
                 if m.split('.')[0] == 'tools']
+
+
+def test_analysis_computes_and_the_engine_runs():
+    # one direction only: the engine (hooks, benchmark runs) uses analysis
+    assert not [(p, m) for p, m in imported_modules('mmgcp/analysis')
+                if m.startswith('mmgcp.engine')]
+    assert any(m.startswith('mmgcp.analysis')
+               for _, m in imported_modules('mmgcp/engine'))
 
 
 def test_ops_import_without_openmmlab(tmp_path):
