@@ -82,14 +82,19 @@ def mmengine_safe_globals() -> List[Any]:
     return allowed
 
 
-def _refused(err: pickle.UnpicklingError) -> str:
-    # torch's message goes on to suggest weights_only=False: keep only what
-    # it refused
+def _refused(err: pickle.UnpicklingError) -> Optional[str]:
+    """The object torch's safe unpickler refused, if that is the error
+    (its message goes on to suggest weights_only=False: keep only what it
+    refused)."""
+    message = str(err)
+    if 'Weights only load failed' not in message and \
+            'refusing' not in message:
+        return None
     reason = [line.split('. Please')[0].strip()
-              for line in str(err).splitlines()
-              if 'Unsupported' in line or 'WeightsUnpickler' in line
-              or 'refusing' in line]
-    return reason[0] if reason else 'not a weights-only file'
+              for line in message.splitlines()
+              if any(word in line.lower() for word in (
+                  'unsupported', 'weightsunpickler', 'refusing', 'blocked'))]
+    return reason[0] if reason else 'an object beyond tensors'
 
 
 def read_checkpoint(filename: str, map_location: Any = 'cpu',
@@ -115,14 +120,21 @@ def read_checkpoint(filename: str, map_location: Any = 'cpu',
             return torch.load(filename, map_location=map_location,
                               weights_only=True)
     except pickle.UnpicklingError as err:
+        refused = _refused(err)
+        if refused is None:
+            raise _not_a_checkpoint(filename, err) from None
         raise CheckpointError(
             f'{filename} holds more than tensors and is not read (mmgcp '
-            'loads checkpoints with weights_only=True): '
-            f'{_refused(err)}') from None
-    except (RuntimeError, EOFError) as err:
-        raise CheckpointError(
-            f'{filename}: not a PyTorch checkpoint '
-            f'({str(err).splitlines()[0]})') from None
+            f'loads checkpoints with weights_only=True): {refused}') from None
+    # what torch raises on a file of another kind, cut short or corrupt
+    except (RuntimeError, EOFError, KeyError, IndexError, ValueError) as err:
+        raise _not_a_checkpoint(filename, err) from None
+
+
+def _not_a_checkpoint(filename: str, err: Exception) -> CheckpointError:
+    detail = (str(err).splitlines() or [''])[0]
+    return CheckpointError(f'{filename}: not a PyTorch checkpoint '
+                           f'({type(err).__name__}: {detail})')
 
 
 def _load_from_local(filename: str, map_location: Any = None) -> Any:

@@ -121,3 +121,15 @@ def test_writes_are_atomic(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ['out.json', osp.basename(final)])
     assert torch.equal(read_checkpoint(final)['w'], torch.ones(2))
+
+
+@pytest.mark.parametrize('content', [b'', b'hello', b'PK\x03\x04cut',
+                                     b'\x80\x02}q\x00'])
+def test_a_file_that_is_no_checkpoint_is_said_in_one_line(
+        tmp_path, content):
+    path = tmp_path / 'junk.pth'
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError,
+                       match='junk.pth: not a PyTorch checkpoint') as err:
+        read_checkpoint(str(path))
+    assert len(str(err.value).splitlines()) == 1
