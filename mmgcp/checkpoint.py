@@ -11,7 +11,6 @@ imported) makes mmengine's own local-file loader (``load_from``,
 A file that needs anything else is refused with one line naming the file
 and the object, never with advice to switch the check off.
 """
-import argparse
 import codecs
 import collections
 import hashlib
@@ -36,8 +35,6 @@ __all__ = [
     'strip_key', 'strip_prefix', 'KeyDiff', 'compare_keys', 'format_keys',
     'load_matching_checkpoint', 'save_checkpoint', 'save_with_hash'
 ]
-
-TIMM_GLOBALS = (argparse.Namespace, )  # timm keeps its args in checkpoints
 
 
 class CheckpointError(ValueError):

@@ -64,8 +64,7 @@ class _RegisterAfterLoad(importlib.abc.Loader):
         # the module keeps its own loader: nothing else sees this wrapper
         module.__loader__ = module.__spec__.loader = self.loader
         self.loader.exec_module(module)
-        if _finder is not None:
-            _finder.pending.discard(self.toolbox)
+        _finder.pending.discard(self.toolbox)  # the finder made this loader
         _register(self.toolbox)
 
 

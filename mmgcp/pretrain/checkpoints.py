@@ -30,14 +30,15 @@ have torchvision's names (``features.0`` .. ``features.18``), a
 ShuffleNetV2 1.0x ones torchvision's ``conv1``, ``stage2..4``, ``conv5``,
 the same reduction and ``fc``.
 """
+import argparse
 import os.path as osp
 import re
 from typing import Dict, List, Optional, Tuple
 
 import torch
 
-from ..checkpoint import (TIMM_GLOBALS, CheckpointError, read_checkpoint,
-                          save_with_hash, strip_key)
+from ..checkpoint import (CheckpointError, read_checkpoint, save_with_hash,
+                          strip_key)
 from .model_zoo import config_name, config_options, zoo_entry
 
 __all__ = ['KNOWN_LAYOUTS', 'TRUNK_KEYS', 'BACKBONE_TOOLBOXES',
@@ -159,7 +160,7 @@ def read_release(filename: str) -> object:
     refused with one line naming it (:class:`CheckpointError`).
     """
     try:
-        return read_checkpoint(filename, allow=TIMM_GLOBALS)
+        return read_checkpoint(filename, allow=[argparse.Namespace])
     except CheckpointError as err:
         if 'not a PyTorch checkpoint' not in str(err):
             raise
@@ -490,8 +491,6 @@ def load_classifier_state(filename: str) -> Tuple[Dict[str, torch.Tensor],
                                                   dict]:
     """(state dict, meta) of an mmgcp classifier checkpoint (a training
     checkpoint of a pretraining config, or a converted release)."""
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'checkpoint {filename} does not exist')
     checkpoint = read_checkpoint(filename)
     if not isinstance(checkpoint, dict) or not isinstance(
             checkpoint.get('state_dict'), dict):

@@ -12,7 +12,6 @@ model-zoo files have direct links with a sha256 prefix in their names and
 download through :func:`download_checkpoint`.
 """
 import hashlib
-import os
 import os.path as osp
 import re
 import sys
@@ -418,7 +417,6 @@ def download_checkpoint(url: str, cache_dir: str,
         raise ValueError(f'cannot name a file after {url!r}')
     if sha256_prefix is None:
         sha256_prefix = _hash_prefix(name)
-    os.makedirs(cache_dir, exist_ok=True)
     final = osp.join(cache_dir, name)
     if osp.isfile(final):
         return final
