@@ -130,8 +130,9 @@ def read_checkpoint(filename: str, map_location: Any = 'cpu',
 
 def _not_a_checkpoint(filename: str, err: Exception) -> CheckpointError:
     detail = (str(err).splitlines() or [''])[0]
-    return CheckpointError(f'{filename}: not a PyTorch checkpoint '
-                           f'({type(err).__name__}: {detail})')
+    return CheckpointError(f'{filename}: not a PyTorch checkpoint, or '
+                           f'truncated or corrupt ({type(err).__name__}: '
+                           f'{detail})')
 
 
 def _load_from_local(filename: str, map_location: Any = None) -> Any:

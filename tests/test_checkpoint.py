@@ -133,3 +133,22 @@ def test_a_file_that_is_no_checkpoint_is_said_in_one_line(
                        match='junk.pth: not a PyTorch checkpoint') as err:
         read_checkpoint(str(path))
     assert len(str(err.value).splitlines()) == 1
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    """0666 less the umask, as open() and mmengine's own checkpoints (a
+    temporary file would leave them 0600)."""
+    import os
+    umask = os.umask(0o022)
+    try:
+        with atomic_write(str(tmp_path / 'r.json')) as f:
+            f.write('{}')
+        final = save_with_hash({'w': torch.ones(1)}, str(tmp_path / 'b.pth'))
+        os.umask(0o002)
+        with atomic_write(str(tmp_path / 'g.json')) as f:
+            f.write('{}')
+    finally:
+        os.umask(umask)
+    mode = {p: os.stat(p).st_mode & 0o777 for p in (
+        tmp_path / 'r.json', final, tmp_path / 'g.json')}
+    assert list(mode.values()) == [0o644, 0o644, 0o664]

@@ -37,3 +37,25 @@ def test_every_page_is_reachable_and_every_link_resolves():
                           recursive=True))
     pages |= set(glob.glob(osp.join(ROOT, 'configs', '*', 'README.md')))
     assert pages and not pages - seen, sorted(pages - seen)
+
+
+def test_benchmark_page_is_the_benchmarks_own_output():
+    """docs/benchmarks.md holds tools/benchmark_ops.py's closing block
+    verbatim: read back with the benchmark's parser and written again it
+    is the same text (figures edited by hand, or a ratio that does not
+    follow from its matrix counts, would not be), from the torch the
+    README installs."""
+    import sys
+    sys.path.insert(0, osp.join(ROOT, 'tools'))
+    from benchmark_ops import CASES, markdown_block, parse_block
+    text = open(osp.join(ROOT, 'docs', 'benchmarks.md')).read()
+    block = re.search(r'<!-- benchmark_ops output -->\n```\n(.*?)\n```\n'
+                      r'<!-- end benchmark_ops output -->', text, re.S)
+    assert block, 'the benchmark block is missing'
+    machine, rows = parse_block(block.group(1))
+    assert list(rows) == list(CASES)
+    assert markdown_block(machine, rows) == block.group(1)
+    torch_pin = re.search(r'^TORCH\s*\?=\s*torch==(\S+)',
+                          open(osp.join(ROOT, 'Makefile')).read(), re.M)
+    assert f'torch {torch_pin.group(1)}+' in machine or \
+        machine.endswith(f'torch {torch_pin.group(1)}')

@@ -10,9 +10,14 @@ repeats, it times forward+backward of:
   mpn        exact matrix square root by eigendecomposition
 and a DropCov training step against plain covariance pooling. Peak memory of
 isqrt vs autograd is measured in fresh subprocesses (peak RSS on CPU, peak
-allocation on CUDA). Ratios are the point: these machines are shared.
+allocation on CUDA; the second of two calls, see bench_utils). Ratios are
+the point: these machines are shared. The run ends with a markdown block
+(:func:`markdown_block`) that docs/benchmarks.md holds verbatim; the tests
+read it back with :func:`parse_block`.
 """
 import argparse
+import re
+from typing import Dict, List, Tuple
 
 import torch
 from bench_utils import (interleaved_medians, machine,
@@ -107,11 +112,84 @@ def peak_memory(variant, channels, samples, args):
         args.device, '--threads', str(args.threads)])
 
 
+def met(name, value):
+    op, bound = TARGETS[name]
+    return value >= bound if op == '>=' else value <= bound
+
+
 def verdict(name, value):
     op, bound = TARGETS[name]
-    ok = value >= bound if op == '>=' else value <= bound
     return f'{name:30s} {value:6.2f}  (target {op} {bound}: ' \
-        f'{"met" if ok else "NOT met"})'
+        f'{"met" if met(name, value) else "NOT met"})'
+
+
+# one row of the markdown table: C, N, then the measured values
+ROW_FIELDS = ('isqrt ms', 'autograd / isqrt time', 'isqrt / bare bmm time',
+              'isqrt matrices', 'autograd matrices', 'mpn / isqrt time',
+              'dropcov / gcp train time', 'dropcov / gcp eval time')
+TABLE_HEAD = ('| C, N | isqrt fwd+bwd | autograd / isqrt | isqrt / bare bmm '
+              '| peak memory isqrt / autograd (matrices) | mpn / isqrt | '
+              'DropCov / GCP train | DropCov / GCP eval |\n'
+              '|---|---|---|---|---|---|---|---|')
+_ROW = re.compile(
+    r'\| (\d+), (\d+) \| ([\d.]+) ms \| ([\d.]+) \| ([\d.]+) \| '
+    r'[\d.]+ \(([\d.]+) vs ([\d.]+)\) \| ([\d.]+) \| ([\d.]+) \| '
+    r'([\d.]+) \|$')
+
+
+def table_row(channels: int, samples: int, row: Dict[str, float]) -> str:
+    # the ratio of the counts as printed, so that a row reads back exactly
+    memory = round(row['isqrt matrices'], 1) / \
+        round(row['autograd matrices'], 1)
+    return (f'| {channels}, {samples} | {row["isqrt ms"]:.0f} ms | '
+            f'{row["autograd / isqrt time"]:.2f} | '
+            f'{row["isqrt / bare bmm time"]:.2f} | {memory:.2f} '
+            f'({row["isqrt matrices"]:.1f} vs '
+            f'{row["autograd matrices"]:.1f}) | '
+            f'{row["mpn / isqrt time"]:.2f} | '
+            f'{row["dropcov / gcp train time"]:.2f} | '
+            f'{row["dropcov / gcp eval time"]:.2f} |')
+
+
+def target_lines(rows: Dict[Tuple[int, int], Dict[str, float]]
+                 ) -> List[str]:
+    """One line per target: its range over the cases, and met or not."""
+    lines = []
+    for name, (op, bound) in TARGETS.items():
+        if name == 'isqrt / autograd peak memory':
+            values = [r['isqrt matrices'] / r['autograd matrices']
+                      for r in rows.values()]
+        else:
+            values = [r[name] for r in rows.values()]
+        ok = all(met(name, v) for v in values)
+        lines.append(f'{name} {op} {bound}: {"met" if ok else "NOT met"} '
+                     f'({min(values):.2f}-{max(values):.2f})')
+    return lines
+
+
+def markdown_block(machine_line: str,
+                   rows: Dict[Tuple[int, int], Dict[str, float]]) -> str:
+    """The run as docs/benchmarks.md shows it: the machine, the table
+    (one row per case) and the targets."""
+    table = [table_row(c, n, r) for (c, n), r in rows.items()]
+    # the targets from the values as printed
+    printed = parse_block('\n'.join([machine_line] + table))[1]
+    return '\n'.join([machine_line, '', TABLE_HEAD] + table + [''] +
+                     target_lines(printed))
+
+
+def parse_block(text: str) -> Tuple[str, Dict[Tuple[int, int],
+                                              Dict[str, float]]]:
+    """(machine line, rows) of a :func:`markdown_block`."""
+    lines = text.strip().splitlines()
+    rows = {}
+    for line in lines:
+        match = _ROW.match(line)
+        if match:
+            values = [float(v) for v in match.groups()[2:]]
+            rows[(int(match.group(1)), int(match.group(2)))] = dict(
+                zip(ROW_FIELDS, values))
+    return lines[0], rows
 
 
 def main():
@@ -127,8 +205,10 @@ def main():
         variant, channels, samples = args.memory_child
         print(peak_memory_child(variant, int(channels), int(samples), device))
         return
-    print(f'machine: {machine()}; device {device}; B={BATCH}, fp32, median '
-          f'of {args.repeats}')
+    machine_line = (f'machine: {machine()}; device {device}; B={BATCH}, '
+                    f'fp32, median of {args.repeats}')
+    print(machine_line)
+    rows = {}
     for channels, samples in CASES:
         print(f'\n== C={channels}, N={samples} ==')
         # interleaved within each group of compared functions; the groups
@@ -157,6 +237,19 @@ def main():
                              times['dropcov train'] / times['gcp train']))
         print(f'  {"dropcov / gcp eval time":30s} '
               f'{times["dropcov eval"] / times["gcp eval"]:6.2f}')
+        rows[(channels, samples)] = {
+            'isqrt ms': times['isqrt'] * 1e3,
+            'autograd / isqrt time': times['autograd'] / times['isqrt'],
+            'isqrt / bare bmm time': times['isqrt'] / times['bare bmm'],
+            'isqrt matrices': memory['isqrt'] / matrix,
+            'autograd matrices': memory['autograd'] / matrix,
+            'mpn / isqrt time': times['mpn'] / times['isqrt'],
+            'dropcov / gcp train time':
+                times['dropcov train'] / times['gcp train'],
+            'dropcov / gcp eval time':
+                times['dropcov eval'] / times['gcp eval']}
+    print('\n== for docs/benchmarks.md ==')
+    print(markdown_block(machine_line, rows))
 
 
 if __name__ == '__main__':

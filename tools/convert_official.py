@@ -16,8 +16,11 @@ the config that builds it. With ``--backbone`` it writes the backbone-only
 file for dense tasks instead (sha256 in its name): a ResNet's for
 ``GCPResNet``, a MobileNetV2's or ShuffleNetV2's for the backbone of
 ``--toolbox``. ``--zoo-name`` (implied by ``--download``) adds the model-zoo
-metadata and checks the file is that model. PyTorch files are read with
-``weights_only=True``, MindSpore files parsed as protobuf messages.
+metadata and checks the file is that model. The converted tensors must be
+exactly those (names and shapes) of the model the named config builds: a
+file cut short, or of another model, is refused and nothing is written.
+PyTorch files are read with ``weights_only=True``, MindSpore files parsed
+as protobuf messages.
 """
 import argparse
 import os.path as osp
@@ -26,8 +29,9 @@ import tempfile
 import torch
 
 from mmgcp.checkpoint import CheckpointError, save_checkpoint
-from mmgcp.pretrain import (convert_release, download_checkpoint,
-                            export_backbone, zoo_entry, zoo_markdown)
+from mmgcp.pretrain import (DownloadError, convert_release,
+                            download_checkpoint, export_backbone, zoo_entry,
+                            zoo_markdown)
 from mmgcp.pretrain.checkpoints import BACKBONE_TOOLBOXES
 
 CACHE = osp.join(osp.expanduser('~'), '.cache', 'mmgcp')
@@ -63,7 +67,10 @@ def main():
                              f'tools/convert_official.py FILE OUT '
                              f'--zoo-name {entry.name}')
         args.out = args.out or args.src
-        args.src = download_checkpoint(entry.url, args.cache_dir)
+        try:
+            args.src = download_checkpoint(entry.url, args.cache_dir)
+        except DownloadError as err:
+            raise SystemExit(f'convert_official.py: {err}') from None
         args.zoo_name = entry.name
     if not args.src or not args.out:
         parser.error('SRC and OUT are required (or --download NAME OUT)')
@@ -73,7 +80,8 @@ def main():
         converted, report = convert_release(args.src, args.zoo_name,
                                             args.ema)
     except (CheckpointError, KeyError) as err:
-        raise SystemExit(f'convert_official.py: {err}') from None
+        raise SystemExit(f'convert_official.py: {err}; nothing written'
+                         ) from None
     for line in report:
         print(line)
     if not args.backbone:

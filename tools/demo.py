@@ -17,11 +17,10 @@ import os.path as osp
 import time
 
 from mmengine.config import Config
-from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401
 from mmgcp.datasets import SyntheticCocoSpec, generate_synthetic_coco
-from mmgcp.engine import set_data_root
+from mmgcp.engine import build_runner, set_data_root
 from mmgcp.evaluation import format_coco_table
 from pretrain_demo import run_pretrain_demo
 
@@ -74,7 +73,7 @@ def main():
     print(f'[demo] Mask R-CNN: {cfg.max_iters} iterations, batch '
           f'{cfg.batch_size}; logs and checkpoints in {cfg.work_dir}',
           flush=True)
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     runner.train()
     # the config validates once at the end of training; reuse those numbers
     hub = runner.message_hub

@@ -2,6 +2,10 @@
 # Usage: tools/dist_test.sh CONFIG CHECKPOINT GPUS [test.py options]
 # Multi-node: set NNODES, NODE_RANK, MASTER_ADDR and PORT on every node.
 set -e
+if [ "$#" -lt 3 ]; then
+    echo "usage: $0 CONFIG CHECKPOINT GPUS [test.py options]" >&2
+    exit 2
+fi
 CONFIG=$1
 CHECKPOINT=$2
 GPUS=$3

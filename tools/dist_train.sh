@@ -2,6 +2,10 @@
 # Usage: tools/dist_train.sh CONFIG GPUS [train.py options]
 # Multi-node: set NNODES, NODE_RANK, MASTER_ADDR and PORT on every node.
 set -e
+if [ "$#" -lt 2 ]; then
+    echo "usage: $0 CONFIG GPUS [train.py options]" >&2
+    exit 2
+fi
 CONFIG=$1
 GPUS=$2
 NNODES=${NNODES:-1}

@@ -14,11 +14,10 @@ import os.path as osp
 import time
 
 from mmengine.config import Config
-from mmengine.runner import Runner
 
 import mmgcp.pretrain  # noqa: F401
 from mmgcp.datasets import SyntheticImagesSpec, generate_synthetic_images
-from mmgcp.engine import set_data_root
+from mmgcp.engine import build_runner, set_data_root
 from mmgcp.pretrain import export_backbone
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -52,7 +51,7 @@ def run_pretrain_demo(work_dir: str, data_root: str,
     cfg.work_dir = work_dir
     cfg.resume = resume
     cfg.randomness.seed = seed
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     runner.train()
     hub = runner.message_hub
     top1 = hub.get_scalar('val/accuracy/top1').current()

@@ -26,14 +26,13 @@ import shutil
 import time
 
 from mmengine.config import Config
-from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers the hook and the GCP neck)
 from mmgcp.analysis import (curves_table, landscape_table, load_curves,
                             load_landscape, plot_curves, plot_landscape)
 from mmgcp.analysis.robustness import plot_robustness, robustness_table
 from mmgcp.datasets import SyntheticImagesSpec, generate_synthetic_images
-from mmgcp.engine import benchmark_checkpoint, set_data_root
+from mmgcp.engine import benchmark_checkpoint, build_runner, set_data_root
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 RUNS = (('GAP', 'resnet18_gap_textures.py'),
@@ -71,7 +70,7 @@ def train(cfg: Config, label: str) -> str:
     cfg.resume = osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint'))
     print(f'[study] {label}: training{" (resuming)" if cfg.resume else ""}'
           f' in {cfg.work_dir}', flush=True)
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     runner.train()
     del runner
     return final

@@ -5,6 +5,9 @@ detection configs, mIoU for segmentation configs).
         [--cfg-options KEY=VALUE ...]
     tools/dist_test.sh CONFIG CHECKPOINT GPUS [same options]
 
+CHECKPOINT must hold exactly the model's weights (a classifier or backbone
+file, or another config's checkpoint, is refused with the keys that differ),
+and the COCO annotation files are checked before evaluation starts.
 The metrics are also written to ``<work-dir>/test_metrics.json`` for
 ``tools/analysis/compare_paper.py``.
 """
@@ -15,12 +18,12 @@ import os.path as osp
 
 from mmengine.config import DictAction
 from mmengine.dist import is_main_process
-from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers GCPResNet, safe checkpoint loading)
-from mmgcp.datasets import explain_annotation_errors
-from mmgcp.engine import (distributed_session, drop_backbone_init,
-                          load_run_config)
+from mmgcp.checkpoint import CheckpointError
+from mmgcp.datasets import AnnotationFileError
+from mmgcp.engine import (build_runner, distributed_session,
+                          drop_backbone_init, load_run_config)
 
 
 def parse_args():
@@ -59,8 +62,11 @@ def main():
             cfg.test_evaluator, dict) else list(cfg.test_evaluator)
         cfg.test_evaluator.append(
             dict(type='DumpDetResults', out_file_path=args.out))
-    with distributed_session(cfg), explain_annotation_errors(cfg):
-        runner = Runner.from_cfg(cfg)
+    with distributed_session(cfg):
+        try:
+            runner = build_runner(cfg, loops=('test', ))
+        except (CheckpointError, AnnotationFileError) as err:
+            raise SystemExit(f'test.py: {err}') from None
         metrics = runner.test()
         if is_main_process():
             out = osp.join(cfg.work_dir, 'test_metrics.json')

@@ -4,17 +4,22 @@ configs alike (the task comes from the config).
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
         [--auto-scale-lr] [--cfg-options KEY=VALUE ...]
     tools/dist_train.sh CONFIG GPUS [same options]
+
+Before the first iteration the checkpoint of ``load_from`` or ``--resume``
+must hold exactly the model's weights (``--partial-load`` allows a partial
+``load_from`` for fine-tuning) and the COCO annotation files are checked;
+either problem stops the run with one line.
 """
 import argparse
 import os
 import os.path as osp
 
 from mmengine.config import DictAction
-from mmengine.runner import Runner
 
 import mmgcp  # noqa: F401  (registers GCPResNet, safe checkpoint loading)
-from mmgcp.datasets import explain_annotation_errors
-from mmgcp.engine import distributed_session, load_run_config
+from mmgcp.checkpoint import CheckpointError
+from mmgcp.datasets import AnnotationFileError
+from mmgcp.engine import build_runner, distributed_session, load_run_config
 
 
 def parse_args():
@@ -30,6 +35,10 @@ def parse_args():
         '--resume', nargs='?', type=str, const='auto',
         help='resume from CKPT, or from the latest checkpoint in the work '
         'dir when no path is given')
+    parser.add_argument(
+        '--partial-load', action='store_true',
+        help='let load_from miss or add weights (fine-tuning from a partial '
+        'checkpoint); same as partial_load = True in the config')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config keys, e.g. train_dataloader.batch_size=4')
@@ -54,6 +63,8 @@ def main():
             raise KeyError('--auto-scale-lr needs auto_scale_lr.'
                            'base_batch_size in the config')
         cfg.auto_scale_lr.enable = True
+    if args.partial_load:
+        cfg.partial_load = True
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None
@@ -63,8 +74,11 @@ def main():
                                     'does not exist')
         cfg.resume = True
         cfg.load_from = args.resume
-    with distributed_session(cfg), explain_annotation_errors(cfg):
-        runner = Runner.from_cfg(cfg)
+    with distributed_session(cfg):
+        try:
+            runner = build_runner(cfg, loops=('train', 'val'))
+        except (CheckpointError, AnnotationFileError) as err:
+            raise SystemExit(f'train.py: {err}') from None
         runner.train()
         del runner  # before the process group goes (see distributed_session)
 

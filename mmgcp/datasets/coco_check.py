@@ -1,17 +1,26 @@
-"""Naming the file and the problem when a COCO annotation file is bad.
+"""Checking COCO annotation files before any work starts.
 
-mmdet/pycocotools fail on a corrupt annotation file with a bare
-``JSONDecodeError`` or ``KeyError`` that names no file. Validating every file
-up front would parse large files (COCO train is ~450 MB) twice, so the check
-runs only after loading has failed, to explain the failure.
+mmdet reads a dataset's annotation file when the dataset is built, which in
+a training run is after the model and optimizer (a bad file costs the set-up
+first), and pycocotools accepts an annotation that refers to an image the
+file does not list or a box of negative width: training then goes on
+silently. :func:`check_annotations` checks every COCO-format file of the
+loops a run will use before it starts (the check parses the file once with
+``json``; ``tools/benchmark_coco_check.py`` times it on a file of COCO
+train2017's size).
 """
-import contextlib
 import json
 import os.path as osp
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Sequence
 
 __all__ = ['AnnotationFileError', 'check_coco_annotation',
-           'annotation_files', 'explain_annotation_errors']
+           'annotation_files', 'check_annotations']
+
+# mmdet's datasets that read a COCO instances file (the panoptic one has
+# another format)
+COCO_FORMAT_DATASETS = ('CocoDataset', 'CityscapesDataset', 'LVISDataset',
+                        'LVISV05Dataset', 'LVISV1Dataset',
+                        'Objects365V1Dataset', 'Objects365V2Dataset')
 
 
 class AnnotationFileError(ValueError):
@@ -61,34 +70,45 @@ def check_coco_annotation(path: str) -> Optional[str]:
     return None
 
 
-def annotation_files(cfg) -> List[str]:
-    """The annotation files of a config's train/val/test datasets."""
+def _datasets(dataset) -> Iterator[dict]:
+    """The leaf datasets of a dataset config (through wrappers such as
+    ``RepeatDataset`` and ``ConcatDataset``)."""
+    if not isinstance(dataset, dict):
+        return
+    if isinstance(dataset.get('datasets'), (list, tuple)):
+        for child in dataset['datasets']:
+            yield from _datasets(child)
+    elif isinstance(dataset.get('dataset'), dict):
+        yield from _datasets(dataset['dataset'])
+    else:
+        yield dataset
+
+
+def annotation_files(cfg, loops: Sequence[str] = ('train', 'val', 'test')
+                     ) -> List[str]:
+    """The COCO-format annotation files of a config's datasets for
+    ``loops`` (``'train'``, ``'val'``, ``'test'``)."""
     files = []
-    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        dataset = (cfg.get(name) or {}).get('dataset') or {}
-        while 'dataset' in dataset:  # wrappers (RepeatDataset, ...)
-            dataset = dataset['dataset']
-        ann_file = dataset.get('ann_file')
-        if not ann_file or not str(ann_file).endswith('.json'):
-            continue
-        root = dataset.get('data_root') or ''
-        path = ann_file if osp.isabs(ann_file) else osp.join(root, ann_file)
-        if path not in files:
-            files.append(path)
+    for loop in loops:
+        loader = cfg.get(f'{loop}_dataloader') or {}
+        for dataset in _datasets(loader.get('dataset')):
+            kind = str(dataset.get('type', '')).split('.')[-1]
+            ann_file = dataset.get('ann_file')
+            if kind not in COCO_FORMAT_DATASETS or not ann_file:
+                continue
+            root = dataset.get('data_root') or ''
+            path = ann_file if osp.isabs(ann_file) else \
+                osp.join(root, ann_file)
+            if path not in files:
+                files.append(path)
     return files
 
 
-@contextlib.contextmanager
-def explain_annotation_errors(cfg) -> Iterator[None]:
-    """Re-raise a loading failure as :class:`AnnotationFileError` when one of
-    the config's annotation files is the cause."""
-    try:
-        yield
-    except (ValueError, KeyError, TypeError, FileNotFoundError) as err:
-        if isinstance(err, AnnotationFileError):
-            raise
-        for path in annotation_files(cfg):
-            problem = check_coco_annotation(path)
-            if problem is not None:
-                raise AnnotationFileError(problem) from err
-        raise
+def check_annotations(cfg, loops: Sequence[str] = ('train', 'val', 'test')
+                      ) -> None:
+    """Raise :class:`AnnotationFileError` with the first problem of the
+    config's COCO annotation files for ``loops``."""
+    for path in annotation_files(cfg, loops):
+        problem = check_coco_annotation(path)
+        if problem is not None:
+            raise AnnotationFileError(problem)

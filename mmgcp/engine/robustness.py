@@ -13,6 +13,7 @@ from ..analysis.robustness import (PRIMARY_METRICS, check_severities,
                                    condition_key, insert_corruption,
                                    load_results, resolve_corruptions)
 from ..checkpoint import load_matching_checkpoint
+from ..datasets.coco_check import check_annotations
 from ..datasets.transforms import load_corrupt
 from .run_config import drop_backbone_init
 
@@ -110,6 +111,7 @@ def benchmark_checkpoint(cfg, checkpoint: str, corruptions: Sequence[str],
         raise ValueError(f'{config_name}: test_dataloader.dataset has no '
                          'pipeline to insert the corruption into')
     runner = Runner.from_cfg(cfg)
+    check_annotations(cfg, ('test', ))
     model = runner.model.module if is_model_wrapper(runner.model) \
         else runner.model
     load_matching_checkpoint(model, checkpoint, config_name)

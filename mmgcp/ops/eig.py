@@ -5,7 +5,8 @@ import torch
 
 from ._dtype import no_autocast, to_compute
 
-__all__ = ['sym_matrix_function', 'mpn', 'floor_eigenvalues']
+__all__ = ['sym_matrix_function', 'mpn', 'floor_eigenvalues',
+           'symmetric_eigvalsh', 'check_finite']
 
 ScalarFn = Callable[[torch.Tensor], torch.Tensor]
 
@@ -29,11 +30,33 @@ def _divided_differences(lam: torch.Tensor, f: torch.Tensor,
 
 def floor_eigenvalues(lam: torch.Tensor) -> torch.Tensor:
     """Floor a PSD matrix's eigenvalues (ascending, last dim) at
-    ``eps * lambda_max``: rounding can make them slightly negative, and
-    f(lambda) and f'(lambda) must stay finite."""
-    floor = lam[..., -1:].clamp_min(torch.finfo(lam.dtype).tiny) * \
-        torch.finfo(lam.dtype).eps
+    ``eps * lambda_max``, and at least at the smallest normal number:
+    rounding can make them slightly negative, and f(lambda) and f'(lambda)
+    must stay finite (``a * l^(a - 1)`` of a small power overflows float32
+    at a subnormal l, as for a zero covariance)."""
+    info = torch.finfo(lam.dtype)
+    floor = (lam[..., -1:] * info.eps).clamp_min(info.tiny)
     return torch.maximum(lam, floor)
+
+
+def check_finite(mat: torch.Tensor) -> None:
+    """Raise one line if ``mat`` holds NaN or Inf: an eigendecomposition
+    of it fails with an unrelated "ill-conditioned" error (or returns
+    garbage). Reads a value back, so it syncs the device; the
+    eigendecomposition that follows does so anyway."""
+    if not bool(torch.isfinite(mat).all()):
+        raise FloatingPointError(
+            f'the features given to an eigendecomposition-based covariance '
+            f'pooling are not finite (NaN or Inf in a {tuple(mat.shape)} '
+            'covariance): check the network before it (learning rate, '
+            'mixed precision, input data)')
+
+
+def symmetric_eigvalsh(mat: torch.Tensor) -> torch.Tensor:
+    """Eigenvalues (ascending) of ``(mat + mat^T) / 2`` after
+    :func:`check_finite`."""
+    check_finite(mat)
+    return torch.linalg.eigvalsh(0.5 * (mat + mat.transpose(-1, -2)))
 
 
 class _SymMatrixFunction(torch.autograd.Function):
@@ -64,7 +87,8 @@ def sym_matrix_function(mat: torch.Tensor, fn: ScalarFn,
 
     The input is symmetrised first, so the gradient is that of
     ``f((X + X^T) / 2)``. Eigenvalues are floored at ``eps * lambda_max``
-    (PSD input assumed). The backward uses divided differences, so it is
+    (PSD input assumed). Non-finite input raises :class:`FloatingPointError`
+    (:func:`check_finite`). The backward uses divided differences, so it is
     finite for repeated eigenvalues; it is still ill-conditioned where ``fn``
     is steep (e.g. ``sqrt`` near zero).
 
@@ -78,6 +102,7 @@ def sym_matrix_function(mat: torch.Tensor, fn: ScalarFn,
     """
     with no_autocast(mat):
         mat = to_compute(mat)
+        check_finite(mat)
         sym = 0.5 * (mat + mat.transpose(-1, -2))
         return _SymMatrixFunction.apply(sym, fn, dfn)
 

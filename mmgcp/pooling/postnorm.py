@@ -15,7 +15,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..ops import floor_eigenvalues, signed_sqrt_l2, sym_matrix_function
+from ..ops import (floor_eigenvalues, signed_sqrt_l2, sym_matrix_function,
+                   symmetric_eigvalsh)
+from ..utils import check_keywords, keywords_of
 from .cov_pooling import GCP, DropCov, ISqrtCov, MPNCov
 
 __all__ = ['BCNN', 'SigmE', 'LayerNormCov', 'BCNNLT', 'DeepO2P', 'ILogM',
@@ -199,7 +201,7 @@ class MaxExp(GCP):
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
         sym = 0.5 * (cov + cov.transpose(-1, -2))
-        lam_max = torch.linalg.eigvalsh(sym)[..., -1].clamp_min(0)
+        lam_max = symmetric_eigvalsh(sym)[..., -1].clamp_min(0)
         scaled = sym / (lam_max + self.eps)[..., None, None]
         alpha = self.alpha
         return sym_matrix_function(
@@ -242,8 +244,7 @@ class APN(GCP):
     def choose_alpha(self, cov: torch.Tensor) -> torch.Tensor:
         """The per-input exponent (``B``), chosen without gradient."""
         with torch.no_grad():
-            lam = floor_eigenvalues(torch.linalg.eigvalsh(
-                0.5 * (cov + cov.transpose(-1, -2))))
+            lam = floor_eigenvalues(symmetric_eigvalsh(cov))
             alphas = self.alphas.to(lam)
             powered = lam[:, None, :]**alphas[None, :, None]  # B x A x d
             p = powered / powered.sum(-1, keepdim=True)
@@ -285,4 +286,8 @@ def build_cov_pooling(method: str, in_channels: int,
     if method not in COV_POOLINGS:
         raise KeyError(f'unknown covariance pooling {method!r}; known: '
                        f'{", ".join(COV_POOLINGS)}')
-    return COV_POOLINGS[method](in_channels, reduced_channels, **params)
+    pooling = COV_POOLINGS[method]
+    check_keywords(pooling.__name__, params, [
+        k for k in keywords_of(pooling.__init__)
+        if k not in ('in_channels', 'reduced_channels')])
+    return pooling(in_channels, reduced_channels, **params)

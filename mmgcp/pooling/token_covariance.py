@@ -21,6 +21,7 @@ from typing import Optional
 import torch
 from torch import nn
 
+from ..ops import no_autocast, to_compute
 from .postnorm import build_cov_pooling
 
 __all__ = ['MultiHeadCrossCovariance', 'TokenCovariance', 'TOKEN_POOLINGS']
@@ -56,15 +57,18 @@ class MultiHeadCrossCovariance(nn.Module):
         b, n, _ = tokens.shape
         h, d = self.num_heads, self.head_dim
         qk = self.wr(tokens).reshape(b, n, 3, h, d).permute(2, 0, 3, 1, 4)
-        q, k = qk[0].reshape(b * h, n, d), qk[1].reshape(b * h, n, d)
-        if self.training and self.token_drop > 0:
-            keep = torch.rand(b * h, n, 1, device=q.device) >= \
-                self.token_drop
-            mask = keep.to(q.dtype) / (1 - self.token_drop)
-            q, k = q * mask, k * mask
-        q = q - q.mean(dim=(1, 2), keepdim=True)
-        k = k - k.mean(dim=(1, 2), keepdim=True)
-        cov = q.transpose(1, 2).bmm(k) / n
+        with no_autocast(qk):
+            # float32 (float64 stays float64), as every covariance pooling
+            qk = to_compute(qk)
+            q, k = qk[0].reshape(b * h, n, d), qk[1].reshape(b * h, n, d)
+            if self.training and self.token_drop > 0:
+                keep = torch.rand(b * h, n, 1, device=q.device) >= \
+                    self.token_drop
+                mask = keep.to(q.dtype) / (1 - self.token_drop)
+                q, k = q * mask, k * mask
+            q = q - q.mean(dim=(1, 2), keepdim=True)
+            k = k - k.mean(dim=(1, 2), keepdim=True)
+            cov = q.transpose(1, 2).bmm(k) / n
         return cov.reshape(b, h * d * d)
 
 

@@ -12,9 +12,10 @@ registries, ``GCPNeck``, ``TokenCovClsHead``, ``MindSporeResNet`` and
 ``mmgcp.GCPEpochLR`` (:mod:`mmgcp.engine.schedulers`). It needs mmpretrain
 (and ``protobuf`` for MindSpore files), not mmdet.
 """
-from .checkpoints import (KNOWN_LAYOUTS, TRUNK_KEYS, CheckpointLayoutError,
-                          convert_official, convert_release, detect_layout,
-                          export_backbone, infer_architecture)
+from .checkpoints import (KNOWN_LAYOUTS, TRUNK_KEYS,
+                          CheckpointIncompleteError, CheckpointLayoutError,
+                          check_converted, convert_official, convert_release,
+                          detect_layout, export_backbone, infer_architecture)
 from .conv_token_vit import ConvTokenViT
 from .mindspore_checkpoints import convert_mindspore, read_mindspore_checkpoint
 from .mindspore_resnet import MindSporeResNet
@@ -25,8 +26,8 @@ from .necks import GCPNeck
 from .token_heads import TokenCovClsHead
 
 __all__ = ['GCPNeck', 'KNOWN_LAYOUTS', 'TRUNK_KEYS', 'CheckpointLayoutError',
-           'convert_official', 'convert_release', 'detect_layout',
-           'export_backbone',
+           'CheckpointIncompleteError', 'check_converted', 'convert_official',
+           'convert_release', 'detect_layout', 'export_backbone',
            'infer_architecture',
            'MODEL_ZOO', 'ZooEntry', 'config_name', 'zoo_entry',
            'zoo_markdown', 'download_checkpoint', 'DownloadError',

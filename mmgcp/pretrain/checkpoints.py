@@ -37,12 +37,13 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 
-from ..checkpoint import (CheckpointError, read_checkpoint, save_with_hash,
-                          strip_key)
+from ..checkpoint import (CheckpointError, compare_keys, format_keys,
+                          read_checkpoint, save_with_hash, strip_key)
 from .model_zoo import config_name, config_options, zoo_entry
 
 __all__ = ['KNOWN_LAYOUTS', 'TRUNK_KEYS', 'BACKBONE_TOOLBOXES',
-           'CheckpointLayoutError', 'mobilenet_v2_backbone',
+           'CheckpointLayoutError', 'CheckpointIncompleteError',
+           'mobilenet_v2_backbone', 'config_file', 'check_converted',
            'resnet_classifier_key', 'classifier_checkpoint',
            'detect_layout', 'read_release', 'convert_official',
            'infer_architecture',
@@ -147,6 +148,11 @@ class CheckpointLayoutError(CheckpointError):
     """A checkpoint is of no layout mmgcp knows."""
 
 
+class CheckpointIncompleteError(CheckpointLayoutError):
+    """A converted release lacks tensors of the model its config builds
+    (a file cut short), or holds tensors that model does not have."""
+
+
 def _tensor_items(obj) -> Dict[str, torch.Tensor]:
     return {k: v for k, v in obj.items() if isinstance(v, torch.Tensor)}
 
@@ -201,6 +207,10 @@ def detect_layout(checkpoint: object, filename: str = '<checkpoint>',
         hint = ('; it already has mmgcp classifier keys (backbone.*): load '
                 'it with a pretraining config, or export its backbone with '
                 'tools/export_backbone.py')
+    if not hint and any(k.startswith(('module.conv1.', 'conv1.'))
+                        for k in keys):
+        hint = ('; it has a stem but no stage: a release cut short reads '
+                'this way')
     raise CheckpointLayoutError(
         f'{filename}: unknown checkpoint layout (first keys: '
         f'{", ".join(keys[:5]) or "none"}); known layouts: '
@@ -363,6 +373,11 @@ def infer_architecture(state: Dict[str, torch.Tensor]) -> dict:
     return arch
 
 
+# a BatchNorm of the tokenizer's dense layers: in files saved with timm >=
+# 0.6.11 only (timm 0.4.12, which DropCov pins, builds them as bare ReLUs)
+_DENSE_NORM_KEY = 'backbone.visual_tokens.stage.0.block.0.norm1.weight'
+
+
 def _conv_token_vit_architecture(state: Dict[str, torch.Tensor]) -> dict:
     """The released DropCov transformer: its blocks (12: DeiT-S, 14:
     T2T-ViT-14), width, MLP ratio and classes."""
@@ -371,7 +386,8 @@ def _conv_token_vit_architecture(state: Dict[str, torch.Tensor]) -> dict:
     width = state['backbone.norm.weight'].shape[0]
     hidden = state['backbone.blocks.0.ffn.layers.0.0.weight'].shape[0]
     arch = dict(model='conv_token_vit', depth=blocks, embed_dims=width,
-                mlp_ratio=hidden / width, pooling='cross_cov')
+                mlp_ratio=hidden / width, pooling='cross_cov',
+                dense_norm=_DENSE_NORM_KEY in state)
     if 'head.visual_fc.weight' in state:
         arch['num_classes'] = state['head.visual_fc.weight'].shape[0]
     return arch
@@ -386,9 +402,10 @@ def _resnet_depth(state: Dict[str, torch.Tensor]) -> int:
               (True, (3, 4, 6, 3)): 50, (True, (3, 4, 23, 3)): 101}
     key = (bottleneck, tuple(blocks[s] for s in (1, 2, 3, 4)))
     if key not in depths:
-        raise CheckpointLayoutError(
+        raise CheckpointIncompleteError(
             f'not a ResNet-18/34/50/101, MobileNetV2 or ShuffleNetV2 (ResNet '
-            f'blocks per stage {key[1]}, bottleneck {bottleneck})')
+            f'blocks per stage {key[1]}, bottleneck {bottleneck}): the file '
+            'looks cut short, or is another model')
     return depths[key]
 
 
@@ -424,6 +441,13 @@ def convert_official(checkpoint: object, filename: str = '<checkpoint>',
     report.append(f'renamed: {len(state)} keys to the classifier\'s '
                   'backbone./neck./head. names')
     report += [f'dropped: {k}' for k in sorted(dropped)]
+    if model == 'conv_token_vit':
+        report.append(
+            'tokenizer: dense layers with BatchNorm + ReLU (saved with timm '
+            '>= 0.6.11; config option dense_norm=True)'
+            if _DENSE_NORM_KEY in state else
+            'tokenizer: dense layers with ReLU only, no BatchNorm (as '
+            'released: timm 0.4.12)')
     return classifier_checkpoint(state, filename, layout, report, zoo_name)
 
 
@@ -436,12 +460,45 @@ def classifier_checkpoint(state: Dict[str, torch.Tensor], filename: str,
     that builds it (and the options that fit it) and, given ``zoo_name``,
     the model-zoo metadata once the file is checked to be that model.
     ``report`` (what the conversion did) comes back with the layout,
-    architecture and config lines around it."""
+    architecture and config lines around it.
+
+    Raises:
+        CheckpointIncompleteError: ``state`` is not exactly the tensors (keys
+            and shapes) of the model the config builds: a file cut short,
+            or another model.
+        CheckpointLayoutError: no config builds the architecture, or the
+            file is not the ``zoo_name`` model.
+    """
     framework = 'mindspore' if layout == 'mindspore' else 'pytorch'
-    arch = infer_architecture(state)
+    entry = zoo_entry(zoo_name) if zoo_name is not None else None
+    if not any(k.startswith('head.') for k in state):
+        # a classifier without its classifier: its architecture cannot be
+        # told from the rest, the zoo entry's config says what is missing
+        if entry is not None and entry.config is not None:
+            check_converted(state, entry.config, {}, filename)
+        raise CheckpointIncompleteError(
+            f'{filename}: no classifier tensors (fc): the file looks cut '
+            'short, or is not a classifier (with --zoo-name the converter '
+            'names every missing tensor)')
+    try:
+        arch = infer_architecture(state)
+    except KeyError as err:
+        raise CheckpointIncompleteError(
+            f'{filename}: no {err} tensor, so its architecture cannot be '
+            'told; the file looks cut short, or is not a GCP classifier'
+        ) from None
+    config = config_name(arch.get('depth'), arch['pooling'],
+                         arch.get('reduced_channels'),
+                         entry.schedule if entry else 'LRnorm',
+                         arch['model'], framework)
+    if config is None:
+        raise CheckpointLayoutError(
+            f'{filename}: none of configs/pretrain builds its architecture '
+            f'{arch}, so it cannot be checked or loaded')
+    options = config_options(config, arch)
+    check_converted(state, config, options, filename)
     zoo = {}
-    if zoo_name is not None:
-        entry = zoo_entry(zoo_name)
+    if entry is not None:
         expected = dict(model=entry.model, depth=entry.depth,
                         pooling=entry.pooling, framework=entry.framework)
         if entry.reduced_channels is not None:
@@ -456,21 +513,62 @@ def classifier_checkpoint(state: Dict[str, torch.Tensor], filename: str,
                     for k, (want, have) in wrong.items()))
         zoo = dict(zoo_name=entry.name, top1=entry.top1, top5=entry.top5,
                    schedule=entry.schedule, source_page=entry.page)
-    config = config_name(arch.get('depth'), arch['pooling'],
-                         arch.get('reduced_channels'),
-                         zoo.get('schedule', 'LRnorm'), arch['model'],
-                         framework)
-    options = config_options(config, arch)
     report = [f'layout: {layout}', f'architecture: {arch}'] + report
-    report.append(f'config: {config}' if config else
-                  'config: none of configs/pretrain has this architecture')
-    if config and options:
+    report.append(f'config: {config}')
+    if options:
         report.append('config options: ' + ' '.join(
             f'{k}={v}' for k, v in options.items()))
+    report.append(f'checked: the {len(state)} tensors are those of the '
+                  "config's model, with its shapes")
     meta = dict(source=osp.basename(filename), layout=layout,
                 framework=framework, config=config, config_options=options,
                 **arch, **zoo)
     return dict(meta=meta, state_dict=state), report
+
+
+def config_file(config: str) -> str:
+    """The path of ``configs/...`` (as :func:`config_name` names it) in a
+    source checkout, or in an installed package's ``.mim`` folder."""
+    package = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    for root in (osp.dirname(package), osp.join(package, '.mim')):
+        path = osp.join(root, config)
+        if osp.isfile(path):
+            return path
+    raise FileNotFoundError(f'{config} is neither in the source tree nor in '
+                            "the installed package's .mim folder")
+
+
+def check_converted(state: Dict[str, torch.Tensor], config: str,
+                    options: Dict[str, object],
+                    filename: str = '<checkpoint>') -> None:
+    """Require ``state`` to hold exactly the tensors, with their shapes, of
+    the model ``config`` builds with ``options`` (BN counters aside).
+
+    Raises:
+        CheckpointIncompleteError: one line saying how many and which
+            tensors are missing (a file cut short, or another model), or
+            which do not belong to the model.
+    """
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import MODELS
+    cfg = Config.fromfile(config_file(config))
+    if options:
+        cfg.merge_from_dict(options)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    expected = MODELS.build(cfg.model).state_dict()
+    diff = compare_keys(expected, state)
+    if not diff:
+        return
+    if diff.missing and not diff.unexpected and not diff.reshaped:
+        total = sum(not k.endswith('num_batches_tracked') for k in expected)
+        raise CheckpointIncompleteError(
+            f'{filename}: {len(diff.missing)} of the {total} tensors of the '
+            f'model of {config} are missing '
+            f'({format_keys(diff.missing, 4)}); the file looks cut short, '
+            'or is another model')
+    raise CheckpointIncompleteError(
+        f'{filename} is not the model of {config}: {diff.describe()}')
 
 
 def convert_release(filename: str, zoo_name: Optional[str] = None,

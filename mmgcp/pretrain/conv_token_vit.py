@@ -7,15 +7,22 @@ embedding with a convolutional tokenizer and use a fixed position encoding.
 :class:`ConvTokenViT` is that transformer:
 
 - tokenizer: 3x3 conv (64 channels, stride 1, with bias) + 3x3 stride-2
-  max-pool; three DenseNet blocks (6 layers, growth 16, bottleneck 2; BN +
-  ReLU before each conv), each followed by a transition (BN without
-  activation, 1x1 conv to 128 channels, 2x2 average pool); a 1x1 conv (with
-  bias) to the token width: an image of S pixels gives (S/16)^2 tokens
-  (14 x 14 at 224);
+  max-pool; three DenseNet blocks (6 layers, growth 16, bottleneck 2; a
+  ReLU before each conv, no BatchNorm), each followed by a transition (BN
+  without activation, 1x1 conv to 128 channels, 2x2 average pool); a 1x1
+  conv (with bias) to the token width: an image of S pixels gives (S/16)^2
+  tokens (14 x 14 at 224);
 - a class token and the fixed sinusoidal position encoding of the
   Transformer (a parameter that is not trained, as released);
 - pre-norm transformer blocks (mmpretrain's ``TransformerEncoderLayer``;
   qkv without bias) and a final LayerNorm.
+
+The dense layers have no BatchNorm because the authors built them with
+timm's ``DenseBlock`` under timm 0.4.12 (their pinned version), whose
+default ``norm_layer`` was a plain ``nn.ReLU``; timm 0.6.11 and later
+default to BN + ReLU, so the same code run with a newer timm builds (and
+saves) ``norm1`` / ``norm2`` BatchNorms there. ``dense_norm=True`` builds
+that variant, for files saved that way.
 
 DeiT-S: width 384, 12 blocks, 6 heads, MLP ratio 4. T2T-ViT-14: 14 blocks,
 MLP ratio 3. The output is every token, class token first (``B x (1 + N) x
@@ -55,9 +62,12 @@ class ConvTokenizer(nn.Module):
     Args:
         embed_dims (int): token width C.
         in_channels (int): image channels. Default: 3.
+        dense_norm (bool): BatchNorm before each ReLU of the dense layers
+            (timm >= 0.6.11); the releases have none. Default: False.
     """
 
-    def __init__(self, embed_dims: int, in_channels: int = 3) -> None:
+    def __init__(self, embed_dims: int, in_channels: int = 3,
+                 dense_norm: bool = False) -> None:
         super().__init__()
         self.stem = nn.Sequential(
             nn.Conv2d(in_channels, 64, 3, padding=1),
@@ -65,9 +75,13 @@ class ConvTokenizer(nn.Module):
         stage = []
         for block_in in (64, 128, 128):
             block_out = block_in + 6 * 16
+            dense = DenseBlock(num_layers=6, in_channels=block_in,
+                               bn_size=2, growth_rate=16)
+            if not dense_norm:
+                for layer in dense.block:
+                    layer.norm1, layer.norm2 = nn.Identity(), nn.Identity()
             stage += [
-                DenseBlock(num_layers=6, in_channels=block_in, bn_size=2,
-                           growth_rate=16),
+                dense,
                 nn.Sequential(OrderedDict(
                     norm=nn.BatchNorm2d(block_out),
                     conv=nn.Conv2d(block_out, 128, 1, bias=False),
@@ -97,6 +111,9 @@ class ConvTokenViT(BaseModule):
             blocks. Default: 0.
         drop_path_rate (float): stochastic depth, rising linearly over the
             blocks to this value. Default: 0.
+        dense_norm (bool): BatchNorm in the tokenizer's dense layers: False
+            as released (timm 0.4.12), True for a file saved with timm >=
+            0.6.11 (see the module's docstring). Default: False.
         init_cfg (dict | list, optional): initialisation; by default
             linear layers are truncated-normal (std 0.02), as released.
     """
@@ -104,7 +121,7 @@ class ConvTokenViT(BaseModule):
     def __init__(self, img_size: int = 224, embed_dims: int = 384,
                  num_layers: int = 12, num_heads: int = 6,
                  mlp_ratio: float = 4., drop_rate: float = 0.,
-                 drop_path_rate: float = 0.,
+                 drop_path_rate: float = 0., dense_norm: bool = False,
                  init_cfg: Optional[Sequence[dict]] = (
                      dict(type='TruncNormal', layer='Linear', std=.02,
                           bias=0.),
@@ -115,7 +132,7 @@ class ConvTokenViT(BaseModule):
             raise ValueError(f'ConvTokenViT: img_size must be a multiple of '
                              f'16 (the tokenizer strides 16), got {img_size}')
         self.embed_dims = embed_dims
-        self.visual_tokens = ConvTokenizer(embed_dims)
+        self.visual_tokens = ConvTokenizer(embed_dims, dense_norm=dense_norm)
         num_tokens = (img_size // 16) ** 2
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
         self.pos_embed = nn.Parameter(

@@ -31,8 +31,8 @@ import torch
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import DecodeError
 
-from .checkpoints import (CheckpointLayoutError, classifier_checkpoint,
-                          resnet_classifier_key)
+from .checkpoints import (CheckpointIncompleteError, CheckpointLayoutError,
+                          classifier_checkpoint, resnet_classifier_key)
 
 __all__ = ['read_mindspore_checkpoint', 'convert_mindspore']
 
@@ -100,11 +100,11 @@ def read_mindspore_checkpoint(filename: str) -> Dict[str, torch.Tensor]:
         message.ParseFromString(data)
     except DecodeError as err:
         raise CheckpointLayoutError(
-            f'{filename}: not a MindSpore checkpoint ({err}); a PyTorch '
-            'file (.pth) converts from its own layout') from None
+            f'{filename}: not a MindSpore checkpoint, or truncated or '
+            f'corrupt ({err})') from None
     if not message.value:
-        raise CheckpointLayoutError(f'{filename}: no tensors in it (not a '
-                                    'MindSpore checkpoint?)')
+        raise CheckpointLayoutError(f'{filename}: no tensors in it (empty, '
+                                    'or not a MindSpore checkpoint)')
     # a large tensor is split over consecutive values with the same tag
     pieces: Dict[str, Tuple[List[int], str, List[bytes]]] = {}
     for value in message.value:
@@ -189,8 +189,9 @@ def convert_mindspore(tensors: Dict[str, torch.Tensor],
             f'{filename}: not a MindSpore GCP ResNet: unknown tensors '
             f'{", ".join(unknown)}')
     if 'backbone.layer4.0.conv1.weight' not in state:
-        raise CheckpointLayoutError(
-            f'{filename}: no ResNet tensors (layer4.0.conv1.weight); tags: '
+        raise CheckpointIncompleteError(
+            f'{filename}: no ResNet stage 4 (layer4.0.conv1.weight): the '
+            'file looks cut short, or is not a GCP ResNet; tags: '
             f'{", ".join(list(tensors)[:5])} ...')
     # PyTorch's BN counts its updates; MindSpore's does not
     counters = [k[:-len('running_mean')] + 'num_batches_tracked'

@@ -79,9 +79,11 @@ def config_name(depth: Optional[int], pooling: str,
     ``None`` for a model or pooling no config has.
     """
     if model == 'conv_token_vit':  # the released DropCov transformers
-        net = {12: 'convtoken-deit-small', 14: 'convtoken-t2t-vit-14'}.get(
-            depth)
-        return net and f'configs/pretrain/{net}-dropcov_8xb128_in1k.py'
+        # T2T-ViT-14's config for 14 blocks, DeiT-S's otherwise
+        # (config_options fits its depth, width and MLP)
+        net = 'convtoken-t2t-vit-14' if depth == 14 else \
+            'convtoken-deit-small'
+        return f'configs/pretrain/{net}-dropcov_8xb128_in1k.py'
     if framework == 'mindspore':
         if model != 'resnet' or pooling not in _MINDSPORE_POOLINGS:
             return None
@@ -108,6 +110,8 @@ def config_options(config: Optional[str], arch: dict) -> Dict[str, object]:
     to a classifier of architecture ``arch`` (``infer_architecture``'s
     output) with another d, number of classes or ResNet width."""
     options: Dict[str, object] = {}
+    if arch.get('model') == 'conv_token_vit':
+        return _conv_token_vit_options(arch)
     match = re.search(r'-d(\d+)[-_]', osp.basename(config or ''))
     config_d = int(match.group(1)) if match else None
     d = arch.get('reduced_channels')
@@ -126,6 +130,32 @@ def config_options(config: Optional[str], arch: dict) -> Dict[str, object]:
     if num_classes != config_classes:
         options['model.head.num_classes'] = num_classes
         options['data_preprocessor.num_classes'] = num_classes
+    return options
+
+
+# the ConvTokenViT configs: (blocks, MLP ratio) of DeiT-S / T2T-ViT-14's
+_CONV_TOKEN_VIT_NETS = {12: (12, 4.0), 14: (14, 3.0)}
+
+
+def _conv_token_vit_options(arch: dict) -> Dict[str, object]:
+    """Options fitting a ConvTokenViT config (:func:`config_name`'s
+    choice for ``arch['depth']``) to ``arch``: the tokenizer's dense-layer
+    BatchNorms (files saved with timm >= 0.6.11), and the depth, width,
+    MLP ratio and classes of a model that is not the released size."""
+    blocks, ratio = _CONV_TOKEN_VIT_NETS.get(arch['depth'], (12, 4.0))
+    options: Dict[str, object] = {}
+    if arch.get('dense_norm'):
+        options['model.backbone.dense_norm'] = True
+    if arch['depth'] != blocks:
+        options['model.backbone.num_layers'] = arch['depth']
+    if arch['mlp_ratio'] != ratio:
+        options['model.backbone.mlp_ratio'] = arch['mlp_ratio']
+    if arch['embed_dims'] != 384:
+        options['model.backbone.embed_dims'] = arch['embed_dims']
+        options['model.head.in_channels'] = arch['embed_dims']
+    if arch.get('num_classes', 1000) != 1000:
+        options['model.head.num_classes'] = arch['num_classes']
+        options['data_preprocessor.num_classes'] = arch['num_classes']
     return options
 
 

@@ -21,6 +21,7 @@ from mmpretrain.registry import MODELS
 from torch import nn
 
 from ..pooling import COV_POOLINGS, build_cov_pooling
+from ..utils import check_keywords, keywords_of
 
 __all__ = ['GCPNeck']
 
@@ -73,7 +74,10 @@ class GCPNeck(BaseModule):
                  act_cfg: dict = dict(type='ReLU', inplace=True),
                  dropout_rate: float = 0.,
                  init_cfg: Optional[Union[dict, list]] = dict(
-                     type='Kaiming', layer='Conv2d')) -> None:
+                     type='Kaiming', layer='Conv2d'),
+                 **unknown) -> None:
+        # a misspelt keyword: name the neck and the closest keyword
+        check_keywords('GCPNeck', unknown, keywords_of(GCPNeck.__init__))
         super().__init__(init_cfg=init_cfg)
         if pooling not in COV_POOLINGS:
             raise ValueError(f'GCPNeck: unknown pooling {pooling!r}; '

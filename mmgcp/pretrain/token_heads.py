@@ -26,6 +26,7 @@ from mmpretrain.registry import MODELS
 from torch import nn
 
 from ..pooling import TOKEN_POOLINGS
+from ..utils import check_keywords, keywords_of
 
 __all__ = ['TokenCovClsHead']
 
@@ -58,6 +59,8 @@ class TokenCovClsHead(ClsHead):
                  init_cfg: Optional[Union[dict, list]] = dict(
                      type='TruncNormal', layer='Linear', std=.02, bias=0.),
                  **kwargs) -> None:
+        check_keywords('TokenCovClsHead', kwargs, keywords_of(
+            TokenCovClsHead.__init__, ClsHead.__init__))
         super().__init__(init_cfg=init_cfg, **kwargs)
         if pooling not in TOKEN_POOLINGS:
             raise ValueError(f'TokenCovClsHead: pooling must be one of '
@@ -66,8 +69,11 @@ class TokenCovClsHead(ClsHead):
             raise ValueError(f'TokenCovClsHead: dropout_rate must be in '
                              f'[0, 1), got {dropout_rate}')
         self.in_channels, self.num_classes = in_channels, num_classes
-        self.pooling = TOKEN_POOLINGS[pooling](in_channels,
-                                               **(pooling_cfg or {}))
+        token_pooling = TOKEN_POOLINGS[pooling]
+        check_keywords(token_pooling.__name__, pooling_cfg or {}, [
+            k for k in keywords_of(token_pooling.__init__)
+            if k != 'in_channels'])
+        self.pooling = token_pooling(in_channels, **(pooling_cfg or {}))
         self.dropout = nn.Dropout(dropout_rate)
         self.visual_fc = nn.Linear(self.pooling.output_dim,
                                    num_classes)

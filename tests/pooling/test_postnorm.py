@@ -28,16 +28,45 @@ def test_registry_is_complete_and_errors_list_names():
         build_cov_pooling('svd', 8)
 
 
+def degenerate(kind, dtype):
+    g = torch.Generator().manual_seed(0)
+    return {'zeros': lambda: torch.zeros(2, 8, 5, 5),
+            'constant': lambda: torch.full((2, 8, 5, 5), 3.),
+            '1x1': lambda: torch.randn(2, 8, 1, 1, generator=g),
+            'rank_deficient': lambda: torch.randn(
+                2, 8, 3, 1, generator=g).relu()}[kind]().to(dtype)
+
+
 @pytest.mark.parametrize('name', list(COV_POOLINGS))
-@pytest.mark.parametrize('kind', ['zeros', 'rank_deficient'])
-def test_degenerate_input_is_finite(name, kind):
-    x = torch.zeros(2, 6, 3, 3, dtype=torch.float64) if kind == 'zeros' \
-        else features(c=6, n=3).reshape(2, 6, 3, 1)
-    x.requires_grad_()
-    out = head(name)(x)
+@pytest.mark.parametrize('kind', ['zeros', 'constant', '1x1',
+                                  'rank_deficient'])
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
+def test_degenerate_input_is_finite(name, kind, dtype):
+    """Zero, constant and 1x1 features have a zero covariance: every
+    pooling is finite there, forward and backward (float32: a small
+    power's derivative overflows at a subnormal eigenvalue floor)."""
+    x = degenerate(kind, dtype).requires_grad_()
+    torch.manual_seed(0)
+    out = build_cov_pooling(name, 8).to(dtype).train()(x)
     out.sum().backward()
-    assert out.shape == (2, 21)
+    assert out.shape == (2, 36) and out.dtype == dtype
     assert torch.isfinite(out).all() and torch.isfinite(x.grad).all()
+
+
+@pytest.mark.parametrize('name', list(COV_POOLINGS))
+def test_non_finite_features(name):
+    """Eigen-based poolings stop with one line; the bmm-based ones pass
+    NaN on without reading a value back (no device sync)."""
+    x = features(c=6, n=9).reshape(2, 6, 3, 3)
+    x[1, 2, 0, 0] = float('nan')
+    pooling = head(name).eval()
+    if name in EIGEN:
+        with pytest.raises(FloatingPointError,
+                           match='features given to an eigendecomposition-'
+                           'based covariance pooling are not finite'):
+            pooling(x)
+    else:
+        assert torch.isnan(pooling(x)[1]).any()
 
 
 @pytest.mark.parametrize('name', SMOOTH)
@@ -118,3 +147,12 @@ def test_apn_chooses_an_alpha_per_input():
 def test_parameter_ranges(cls, kwargs, match):
     with pytest.raises(ValueError, match=match):
         cls(8, **kwargs)
+
+
+def test_a_misspelt_keyword_names_the_pooling_and_the_closest_one():
+    with pytest.raises(TypeError, match=r"ISqrtCov got unexpected keyword "
+                       r"argument 'num_iters' \(did you mean 'num_iter'\?\)"):
+        build_cov_pooling('isqrt', 8, num_iters=3)
+    with pytest.raises(TypeError, match=r"APN got unexpected keyword "
+                       r"argument 'alpha' \(did you mean 'alphas'\?\)"):
+        build_cov_pooling('apn', 8, alpha=(0.5, ))

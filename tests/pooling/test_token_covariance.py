@@ -48,3 +48,20 @@ def test_token_covariance_pools_the_reduced_tokens():
     pool.train()
     assert pool(tokens).shape == (3, 15)
     assert 0 <= float(pool.pooling.last_rho) <= 1  # the adaptive rate ran
+
+
+@pytest.mark.parametrize('pooling', [
+    MultiHeadCrossCovariance(12, num_heads=2, head_dim=3),
+    TokenCovariance(12, reduced_channels=4, pooling='isqrt')])
+def test_half_precision_tokens_pool_in_float32(pooling):
+    """Like every covariance pooling: float32 out for half input (under
+    autocast too), and the float32 result of the same weights."""
+    torch.manual_seed(0)
+    tokens = torch.randn(2, 10, 12)
+    expected = pooling.eval()(tokens)
+    half = pooling.half()
+    out = half(tokens.half())
+    assert out.dtype == torch.float32
+    torch.testing.assert_close(out, expected, atol=2e-2, rtol=2e-2)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        assert pooling.float()(tokens).dtype == torch.float32

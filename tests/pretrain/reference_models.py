@@ -160,21 +160,31 @@ class ReleasedGCPShuffleNetV2(nn.Module):
 
 
 class _DenseLayer(nn.Module):
-    def __init__(self, channels: int) -> None:
+    """timm's DenseNet layer: ``norm1`` -> 1x1 conv -> ``norm2`` -> 3x3
+    conv, where each norm is timm's ``norm_layer``: a bare (parameter-free)
+    ReLU in timm 0.4.12's ``DenseBlock``, BN + ReLU from timm 0.6.11."""
+
+    def __init__(self, channels: int, dense_norm: bool) -> None:
         super().__init__()
-        self.norm1 = nn.BatchNorm2d(channels)
+        self.dense_norm = dense_norm
+        if dense_norm:
+            self.norm1 = nn.BatchNorm2d(channels)
+            self.norm2 = nn.BatchNorm2d(32)
         self.conv1 = nn.Conv2d(channels, 32, 1, bias=False)
-        self.norm2 = nn.BatchNorm2d(32)
         self.conv2 = nn.Conv2d(32, 16, 3, padding=1, bias=False)
 
+    def _act(self, norm: str, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(getattr(self, norm)(x) if self.dense_norm else x)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.conv1(torch.relu(self.norm1(x)))
-        return self.conv2(torch.relu(self.norm2(x)))
+        x = self.conv1(self._act('norm1', x))
+        return self.conv2(self._act('norm2', x))
 
 
 class _DenseBlock(nn.ModuleDict):
-    def __init__(self, channels: int) -> None:
-        super().__init__({f'denselayer{i + 1}': _DenseLayer(channels + 16 * i)
+    def __init__(self, channels: int, dense_norm: bool) -> None:
+        super().__init__({f'denselayer{i + 1}': _DenseLayer(channels + 16 * i,
+                                                            dense_norm)
                           for i in range(6)})
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -184,7 +194,7 @@ class _DenseBlock(nn.ModuleDict):
 
 
 class _Tokenizer(nn.Module):
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, dense_norm: bool) -> None:
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1),
                                   nn.MaxPool2d(3, 2, 1))
@@ -195,7 +205,7 @@ class _Tokenizer(nn.Module):
             transition.add_module('conv', nn.Conv2d(channels + 96, 128, 1,
                                                     bias=False))
             transition.add_module('pool', nn.AvgPool2d(2, 2))
-            stage += [_DenseBlock(channels), transition]
+            stage += [_DenseBlock(channels, dense_norm), transition]
         self.stage = nn.Sequential(*stage)
         self.transition = nn.Conv2d(128, width, 1)
 
@@ -228,18 +238,20 @@ class ReleasedDropCovViT(nn.Module):
     3), with its key names (DropCov's ``Transformers/`` code, timm's
     DenseNet layers): ``visual_tokens.tokens`` (3x3 conv + max-pool, three
     6-layer DenseNet blocks with BN-only transitions and average pools, 1x1
-    conv), class token, sinusoidal ``pos_embed``, pre-norm blocks, ``norm``,
-    and ``classifier``: ``representation.wr`` (q, k and an unused third
+    conv; the dense layers' norms are bare ReLUs under timm 0.4.12, the
+    version DropCov pins, and BN + ReLU with ``dense_norm``), class token,
+    sinusoidal ``pos_embed``, pre-norm blocks, ``norm``, and
+    ``classifier``: ``representation.wr`` (q, k and an unused third
     slice; 6 heads x 24), each head's (1/N) q^T k after removing one scalar
     mean, flattened, ``visual_fc`` + ``cls_fc`` of the class token.
     """
 
     def __init__(self, depth: int = 12, mlp_ratio: float = 4.,
                  num_classes: int = 1000, width: int = 384,
-                 heads: int = 6) -> None:
+                 heads: int = 6, dense_norm: bool = False) -> None:
         super().__init__()
         self.visual_tokens = nn.Module()
-        self.visual_tokens.tokens = _Tokenizer(width)
+        self.visual_tokens.tokens = _Tokenizer(width, dense_norm)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, width))
         table = [[pos / 10000 ** (2 * (j // 2) / width)
                   for j in range(width)] for pos in range(197)]

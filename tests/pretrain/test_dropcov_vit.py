@@ -4,11 +4,13 @@ the authors' logits, from timm's checkpoint files."""
 import collections
 import os.path as osp
 
+import numpy as np
 import pytest
 import torch
 
-from mmgcp.checkpoint import CheckpointError
-from mmgcp.pretrain import CheckpointLayoutError, convert_official
+from mmgcp.checkpoint import CheckpointError, load_matching_checkpoint
+from mmgcp.pretrain import (CheckpointLayoutError, convert_official,
+                            convert_release)
 from mmgcp.pretrain.checkpoints import read_release
 
 from helpers import ROOT, assert_same_logits, build_config_model
@@ -32,7 +34,10 @@ def test_release_gives_the_authors_logits(tmp_path, depth, mlp_ratio,
             meta['mlp_ratio']) == ('dropcov_vit', 'conv_token_vit', depth,
                                    'cross_cov', mlp_ratio)
     assert meta['config'] == f'configs/pretrain/{config}'
+    assert meta['config_options'] == {} and meta['dense_norm'] is False
     assert 'dropped: ' not in '\n'.join(report)  # every tensor mapped
+    assert 'tokenizer: dense layers with ReLU only, no BatchNorm (as ' \
+        'released: timm 0.4.12)' in report
     state = converted['state_dict']
     tokens = reference.visual_tokens.tokens
     assert torch.equal(
@@ -42,6 +47,58 @@ def test_release_gives_the_authors_logits(tmp_path, depth, mlp_ratio,
                              'bias'], reference.blocks[-1].mlp.fc2.bias)
     assert torch.equal(state['head.pooling.wr.weight'],
                        reference.classifier.representation.wr.weight)
+    assert_same_logits(reference, converted, tmp_path, size=224)
+
+
+FIXTURE = osp.join(ROOT, 'tests', 'data', 'dropcov_vit',
+                   'dropcov_vit_tiny')
+
+
+@pytest.mark.parametrize('ema', [False, True])
+def test_file_saved_by_the_authors_code(tmp_path, ema):
+    """A file written by DropCov's own model code and timm 0.4.12's
+    CheckpointSaver (tests/data/dropcov_vit/make_fixture.py: 48-wide
+    tokens, 2 blocks, 10 classes, the released tokenizer and head): it
+    converts with nothing left over, loads strictly into the config's
+    model and gives the authors' logits. The tokenizer's dense layers have
+    no BatchNorm there (timm 0.4.12's DenseBlock norm is a bare ReLU)."""
+    expected = np.load(FIXTURE + '.npz')
+    assert str(expected['timm']) == '0.4.12'
+    converted, report = convert_release(FIXTURE + '.pth.tar', ema=ema)
+    meta = converted['meta']
+    assert (meta['depth'], meta['embed_dims'], meta['mlp_ratio'],
+            meta['num_classes'], meta['dense_norm']) == (2, 48, 2.0, 10,
+                                                         False)
+    assert meta['config_options'] == {
+        'model.backbone.num_layers': 2, 'model.backbone.mlp_ratio': 2.0,
+        'model.backbone.embed_dims': 48, 'model.head.in_channels': 48,
+        'model.head.num_classes': 10, 'data_preprocessor.num_classes': 10}
+    assert not [line for line in report if line.startswith('dropped')]
+    assert not any('.norm1.' in k for k in converted['state_dict']
+                   if '.block.' in k)
+    path = tmp_path / 'converted.pth'
+    torch.save(converted, path)
+    model = build_config_model(osp.join(ROOT, meta['config']),
+                               meta['config_options'])
+    load_matching_checkpoint(model, str(path))  # strict
+    with torch.no_grad():
+        got = model(torch.from_numpy(expected['input']), mode='tensor')
+    torch.testing.assert_close(
+        got, torch.from_numpy(expected['logits_ema' if ema else 'logits']),
+        rtol=1e-4, atol=1e-4)
+
+
+def test_file_saved_with_a_newer_timm_has_dense_norms(tmp_path):
+    """The same code under timm >= 0.6.11 builds BN + ReLU in the dense
+    layers: such a file converts too, and says so."""
+    reference = randomise(ReleasedDropCovViT(12, 4., dense_norm=True),
+                          keep_weights=True)
+    converted, report = convert_official(
+        released_checkpoint(reference, 'timm'), 'new_timm.pth.tar')
+    assert 'tokenizer: dense layers with BatchNorm + ReLU (saved with timm ' \
+        '>= 0.6.11; config option dense_norm=True)' in report
+    assert converted['meta']['config_options'] == {
+        'model.backbone.dense_norm': True}
     assert_same_logits(reference, converted, tmp_path, size=224)
 
 

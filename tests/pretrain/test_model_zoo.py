@@ -173,3 +173,24 @@ def test_docs_render_the_current_table():
     doc = open(osp.join(ROOT, 'docs', 'model_zoo.md')).read()
     assert zoo_markdown() in doc
     assert '(docs/model_zoo.md)' in open(osp.join(ROOT, 'README.md')).read()
+
+
+def test_download_without_network_is_one_line(tmp_path):
+    """No server at the entry's address (as without a network): one line
+    naming the URL, no traceback, nothing written."""
+    from helpers import free_port
+    url = f'http://127.0.0.1:{free_port()}/mpncovresnet18-0123abcd.pth'
+    code = (
+        'import runpy, sys, mmgcp.pretrain.model_zoo as z, dataclasses\n'
+        f'z.MODEL_ZOO.append(dataclasses.replace(z.zoo_entry('
+        f'"mpncovresnet50"), name="offline18", depth=18, url="{url}"))\n'
+        f'sys.argv = ["convert_official.py", "--download", "offline18", '
+        f'"{tmp_path / "r18"}", "--cache-dir", "{tmp_path / "cache"}"]\n'
+        'runpy.run_path("tools/convert_official.py", run_name="__main__")\n')
+    proc = run_tool([venv_python(), '-c', code], check=False)
+    assert proc.returncode != 0
+    assert 'Traceback' not in proc.stdout
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f'convert_official.py: {url}: download failed (')
+    assert not list(tmp_path.glob('r18*'))

@@ -129,3 +129,22 @@ def test_token_cov_head_takes_class_or_mean_tokens():
     with pytest.raises(ValueError,
                        match='pooling must be one of cross_cov, token_cov'):
         TokenCovClsHead(7, 16, pooling='gap')
+
+
+def test_misspelt_keywords_name_the_class_and_the_closest_one():
+    with pytest.raises(TypeError, match=r"GCPNeck got unexpected keyword "
+                       r"argument 'poolin' \(did you mean 'pooling'\?\)"):
+        MODELS.build(dict(type='GCPNeck', in_channels=8, poolin='isqrt'))
+    with pytest.raises(TypeError, match=r"TokenCovClsHead got unexpected "
+                       r"keyword argument 'topK' \(did you mean 'topk'\?\)"):
+        MODELS.build(dict(type='TokenCovClsHead', num_classes=3,
+                          in_channels=12, topK=(1, )))
+    with pytest.raises(TypeError, match=r"MultiHeadCrossCovariance got "
+                       r"unexpected keyword argument 'head_dims' \(did you "
+                       r"mean 'head_dim'\?\)"):
+        MODELS.build(dict(type='TokenCovClsHead', num_classes=3,
+                          in_channels=12, pooling_cfg=dict(head_dims=4)))
+    with pytest.raises(TypeError, match=r"ISqrtCov got unexpected keyword "
+                       r"argument 'num_iters'"):
+        MODELS.build(dict(type='GCPNeck', in_channels=8, reduced_channels=4,
+                          pooling_cfg=dict(num_iters=3)))

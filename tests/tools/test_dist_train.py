@@ -37,3 +37,12 @@ def test_dist_test_two_processes(tmp_path, synthetic_coco):
     assert out.count('metrics written to') == 1  # rank 0 only
     metrics = json.loads((work / 'test_metrics.json').read_text())['metrics']
     assert 'coco/segm_mAP' in metrics
+
+
+def test_dist_scripts_without_arguments_print_their_usage():
+    for script, usage in (('tools/dist_train.sh', 'CONFIG GPUS'),
+                          ('tools/dist_test.sh', 'CONFIG CHECKPOINT GPUS')):
+        proc = run_tool(['bash', script], check=False)
+        assert proc.returncode == 2
+        assert proc.stdout.strip() == f'usage: {script} {usage} ' \
+            f'[{script[6:-3].replace("dist_", "")}.py options]'

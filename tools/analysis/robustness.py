@@ -25,16 +25,14 @@ import mmgcp  # noqa: F401  (registers the models)
 from mmgcp.analysis.robustness import (load_results, plot_robustness,
                                        primary_metric, robustness_table,
                                        summarize)
-from mmgcp.datasets import explain_annotation_errors
 from mmgcp.engine import benchmark_checkpoint, load_run_config
 
 
 def run(args) -> None:
     cfg = load_run_config(args.config, cfg_options=args.cfg_options,
                           work_dir=args.work_dir)
-    with explain_annotation_errors(cfg):
-        data = benchmark_checkpoint(cfg, args.checkpoint, args.corruptions,
-                                    args.severities, args.out, args.config)
+    data = benchmark_checkpoint(cfg, args.checkpoint, args.corruptions,
+                                args.severities, args.out, args.config)
     results = data['results']
     metric = primary_metric(results['clean'])
     s = summarize(results, metric)

@@ -15,6 +15,7 @@ import torch
 from mmengine.config import ConfigDict
 from torch import nn
 
+from ...utils import check_keywords, keywords_of
 from ..utils import load_backbone_checkpoint
 
 __all__ = ['GCPResNetMixin', 'stage4_layout']
@@ -86,6 +87,11 @@ class GCPResNetMixin:
                  init_cfg: Optional[dict] = None,
                  **resnet_kwargs) -> None:
         name = type(self).__name__
+        # the registry ResNet's keywords, under the name the user wrote
+        mro = type(self).__mro__
+        registry_resnet = mro[mro.index(GCPResNetMixin) + 1]
+        check_keywords(name, resnet_kwargs, keywords_of(
+            GCPResNetMixin.__init__, registry_resnet.__init__))
         if depth not in DEPTHS:
             raise ValueError(f'{name} depth must be one of {DEPTHS} (the '
                              f'depths with GCP weights), got {depth!r}')

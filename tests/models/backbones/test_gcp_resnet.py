@@ -256,3 +256,14 @@ def test_keywords_that_cannot_fit_gcp_weights(toolbox, kwargs, match):
 def test_mmseg_keywords_are_mmseg_only():
     with pytest.raises(TypeError, match='contract_dilation'):
         MODELS.build(dict(type='GCPResNet', depth=18, contract_dilation=True))
+
+
+@pytest.mark.parametrize('backbone', [GCPResNet, SegGCPResNet])
+def test_a_misspelt_keyword_names_the_class_and_the_closest_one(backbone):
+    name = backbone.__name__
+    with pytest.raises(TypeError, match=rf"{name} got unexpected keyword "
+                       r"argument 'varient' \(did you mean 'variant'\?\)"):
+        backbone(depth=18, varient='M')
+    with pytest.raises(TypeError, match=r"'frozen_stage' \(did you mean "
+                       r"'frozen_stages'\?\)"):
+        backbone(depth=18, frozen_stage=1)
