@@ -5,16 +5,28 @@ a training run is after the model and optimizer (a bad file costs the set-up
 first), and pycocotools accepts an annotation that refers to an image the
 file does not list or a box of negative width: training then goes on
 silently. :func:`check_annotations` checks every COCO-format file of the
-loops a run will use before it starts (the check parses the file once with
-``json``; ``tools/benchmark_coco_check.py`` times it on a file of COCO
-train2017's size).
+loops a run will use before it starts. The check parses the file with
+``json``, as pycocotools does, and takes as long
+(``tools/benchmark_coco_check.py`` times both on a file of COCO train2017's
+size), so a file that passed is remembered by its path, size and
+modification time: the next run over it (a resume, an evaluation) skips it.
 """
+import hashlib
 import json
+import os
 import os.path as osp
 from typing import Iterator, List, Optional, Sequence
 
+from ..utils import atomic_write
+
 __all__ = ['AnnotationFileError', 'check_coco_annotation',
-           'annotation_files', 'check_annotations']
+           'annotation_files', 'check_annotations', 'CHECKED_CACHE']
+
+# where the files that passed are remembered
+CHECKED_CACHE = osp.join(
+    os.environ.get('XDG_CACHE_HOME') or osp.join(osp.expanduser('~'),
+                                                 '.cache'),
+    'mmgcp', 'checked_annotations')
 
 # mmdet's datasets that read a COCO instances file (the panoptic one has
 # another format)
@@ -104,11 +116,32 @@ def annotation_files(cfg, loops: Sequence[str] = ('train', 'val', 'test')
     return files
 
 
-def check_annotations(cfg, loops: Sequence[str] = ('train', 'val', 'test')
-                      ) -> None:
+def _passed_marker(path: str, cache_dir: str) -> Optional[str]:
+    """The marker file that says ``path``, as it is now, passed."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = f'{osp.realpath(path)}\0{stat.st_size}\0{stat.st_mtime_ns}'
+    return osp.join(cache_dir, hashlib.sha256(key.encode()).hexdigest())
+
+
+def check_annotations(cfg, loops: Sequence[str] = ('train', 'val', 'test'),
+                      cache_dir: Optional[str] = CHECKED_CACHE) -> None:
     """Raise :class:`AnnotationFileError` with the first problem of the
-    config's COCO annotation files for ``loops``."""
+    config's COCO annotation files for ``loops``. A file that passed is
+    remembered in ``cache_dir`` (None: always read) by path, size and
+    modification time."""
     for path in annotation_files(cfg, loops):
+        marker = _passed_marker(path, cache_dir) if cache_dir else None
+        if marker is not None and osp.isfile(marker):
+            continue
         problem = check_coco_annotation(path)
         if problem is not None:
             raise AnnotationFileError(problem)
+        if marker is not None:
+            try:
+                with atomic_write(marker) as f:
+                    f.write(osp.realpath(path) + '\n')
+            except OSError:  # a read-only cache only costs the next check
+                pass

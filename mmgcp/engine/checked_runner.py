@@ -17,13 +17,13 @@ import sys
 from typing import Optional, Sequence
 
 from mmengine.dataset import worker_init_fn as seed_worker
-from mmengine.dist import get_rank
+from mmengine.dist import broadcast_object_list, get_rank, get_world_size
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner, find_latest_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from ..checkpoint import CheckpointMismatchError, compare_keys, state_dict_of
-from ..datasets.coco_check import check_annotations
+from ..datasets.coco_check import AnnotationFileError, check_annotations
 
 __all__ = ['build_runner', 'check_run_checkpoint', 'exit_with_parent']
 
@@ -98,6 +98,23 @@ def check_run_checkpoint(runner: Runner, allow_partial: bool = False,
         f"the model's weights ({hint})")
 
 
+def _check_annotations_on_rank_0(cfg, loops: Sequence[str]) -> None:
+    """:func:`check_annotations` read by rank 0 alone (a COCO train file
+    is 450 MB of JSON), its verdict given to every rank."""
+    problem = None
+    if get_rank() == 0:
+        try:
+            check_annotations(cfg, loops)
+        except AnnotationFileError as err:
+            problem = str(err)
+    if get_world_size() > 1:
+        verdict = [problem]
+        broadcast_object_list(verdict)
+        problem = verdict[0]
+    if problem is not None:
+        raise AnnotationFileError(problem)
+
+
 def build_runner(cfg, loops: Sequence[str] = ('train', 'val')) -> Runner:
     """``Runner.from_cfg(cfg)`` (which builds the model, so a config error
     is reported first), then: the checkpoint it will load is checked
@@ -108,6 +125,6 @@ def build_runner(cfg, loops: Sequence[str] = ('train', 'val')) -> Runner:
     runner = Runner.from_cfg(cfg)
     check_run_checkpoint(runner, bool(cfg.get('partial_load', False)),
                          evaluation=tuple(loops) == ('test', ))
-    check_annotations(cfg, loops)
+    _check_annotations_on_rank_0(cfg, loops)
     _workers_exit_with_parent(runner)
     return runner

@@ -550,13 +550,16 @@ def check_converted(state: Dict[str, torch.Tensor], config: str,
             which do not belong to the model.
     """
     from mmengine.config import Config
-    from mmengine.registry import init_default_scope
+    from mmengine.registry import DefaultScope
     from mmpretrain.registry import MODELS
     cfg = Config.fromfile(config_file(config))
     if options:
         cfg.merge_from_dict(options)
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    expected = MODELS.build(cfg.model).state_dict()
+    cfg.model.pop('train_cfg', None)  # batch augments: no weights, a log line
+    # in the config's scope, leaving the caller's as it was
+    with DefaultScope.overwrite_default_scope(
+            cfg.get('default_scope', 'mmpretrain')):
+        expected = MODELS.build(cfg.model).state_dict()
     diff = compare_keys(expected, state)
     if not diff:
         return

@@ -116,3 +116,18 @@ def test_a_config_error_comes_before_the_data_error(tmp_path,
         "mean 'variant'?)" in proc.stdout
     assert 'AnnotationFileError' not in proc.stdout
     assert 'not valid JSON' not in proc.stdout
+
+
+def test_a_file_that_passed_is_read_again_only_once_changed(tmp_path):
+    cache = tmp_path / 'cache'
+    path = write(tmp_path / 'a.json', GOOD)
+    cfg = Config(dict(train_dataloader=dict(dataset=dict(
+        type='CocoDataset', ann_file=path))))
+    check_annotations(cfg, ('train', ), cache_dir=str(cache))
+    assert len(list(cache.iterdir())) == 1
+    write(tmp_path / 'a.json', dict(GOOD, annotations=[
+        dict(GOOD['annotations'][0], image_id=77)]))
+    with pytest.raises(AnnotationFileError, match='unknown image_id 77'):
+        check_annotations(cfg, ('train', ), cache_dir=str(cache))
+    with pytest.raises(AnnotationFileError, match='unknown image_id 77'):
+        check_annotations(cfg, ('train', ), cache_dir=None)
