@@ -19,7 +19,8 @@ import io
 import os.path as osp
 import pickle
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import (Any, Dict, Iterable, List, Mapping, Optional, Sequence,
+                    Tuple)
 
 import numpy as np
 import torch
@@ -33,7 +34,8 @@ __all__ = [
     'CheckpointError', 'CheckpointMismatchError', 'mmengine_safe_globals',
     'read_checkpoint', 'install_safe_local_loader', 'state_dict_of',
     'strip_key', 'strip_prefix', 'KeyDiff', 'compare_keys', 'format_keys',
-    'load_matching_checkpoint', 'save_checkpoint', 'save_with_hash'
+    'diff_checkpoint', 'load_matching_checkpoint', 'save_checkpoint',
+    'save_with_hash'
 ]
 
 
@@ -238,6 +240,15 @@ def compare_keys(expected: Mapping[str, torch.Tensor],
                   if k in found and found[k].shape != v.shape])
 
 
+def diff_checkpoint(model: nn.Module, filename: str
+                    ) -> Tuple[Any, Dict[str, torch.Tensor], KeyDiff]:
+    """(the loaded file, its state dict, how it differs from ``model``'s)."""
+    checkpoint = CheckpointLoader.load_checkpoint(filename,
+                                                  map_location='cpu')
+    state = state_dict_of(checkpoint, filename)
+    return checkpoint, state, compare_keys(model.state_dict(), state)
+
+
 def load_matching_checkpoint(model: nn.Module, filename: str,
                              config: str = '<config>') -> Dict:
     """Load ``filename`` into ``model``, requiring the same keys and shapes
@@ -248,10 +259,7 @@ def load_matching_checkpoint(model: nn.Module, filename: str,
         dict: the checkpoint's ``meta`` (``iter``, ``epoch`` ... when it
         was written by mmengine's Runner), ``{}`` otherwise.
     """
-    checkpoint = CheckpointLoader.load_checkpoint(filename,
-                                                  map_location='cpu')
-    state = state_dict_of(checkpoint, filename)
-    diff = compare_keys(model.state_dict(), state)
+    checkpoint, state, diff = diff_checkpoint(model, filename)
     if diff:
         raise CheckpointMismatchError(
             f'checkpoint {filename} does not fit {config}: '

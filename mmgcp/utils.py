@@ -43,13 +43,15 @@ def atomic_write(path: str, mode: str = 'w') -> Iterator[IO]:
             os.remove(tmp)
 
 
-def keywords_of(*functions: Callable) -> Sequence[str]:
-    """The keyword parameters of ``functions`` (``self``, ``*args`` and
-    ``**kwargs`` aside), in order, without repeats."""
-    names = []
+def keywords_of(*functions: Callable, skip: Iterable[str] = ()
+                ) -> Sequence[str]:
+    """The keyword parameters of ``functions`` (``self``, ``*args``,
+    ``**kwargs`` and the names in ``skip`` aside), in order, without
+    repeats."""
+    names, skip = [], {'self', *skip}
     for function in functions:
         for name, param in inspect.signature(function).parameters.items():
-            if name != 'self' and name not in names and param.kind in (
+            if name not in skip and name not in names and param.kind in (
                     param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY):
                 names.append(name)
     return names

@@ -20,9 +20,8 @@ from mmengine.dataset import worker_init_fn as seed_worker
 from mmengine.dist import broadcast_object_list, get_rank, get_world_size
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner, find_latest_checkpoint
-from mmengine.runner.checkpoint import CheckpointLoader
 
-from ..checkpoint import CheckpointMismatchError, compare_keys, state_dict_of
+from ..checkpoint import CheckpointMismatchError, diff_checkpoint
 from ..datasets.coco_check import AnnotationFileError, check_annotations
 
 __all__ = ['build_runner', 'check_run_checkpoint', 'exit_with_parent']
@@ -76,9 +75,7 @@ def check_run_checkpoint(runner: Runner, allow_partial: bool = False,
         return
     model = runner.model.module if is_model_wrapper(runner.model) else \
         runner.model
-    state = state_dict_of(CheckpointLoader.load_checkpoint(
-        filename, map_location='cpu'), filename)
-    diff = compare_keys(model.state_dict(), state)
+    diff = diff_checkpoint(model, filename)[2]
     if not diff:
         return
     config = cfg.filename or 'this config'

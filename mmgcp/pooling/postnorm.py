@@ -200,9 +200,8 @@ class MaxExp(GCP):
         self.eps = _positive('eps', eps)
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
-        sym = 0.5 * (cov + cov.transpose(-1, -2))
-        lam_max = symmetric_eigvalsh(sym)[..., -1].clamp_min(0)
-        scaled = sym / (lam_max + self.eps)[..., None, None]
+        lam_max = symmetric_eigvalsh(cov)[..., -1].clamp_min(0)
+        scaled = cov / (lam_max + self.eps)[..., None, None]
         alpha = self.alpha
         return sym_matrix_function(
             scaled, lambda x: 1 - (1 - x.clamp(0, 1))**alpha,
@@ -287,7 +286,6 @@ def build_cov_pooling(method: str, in_channels: int,
         raise KeyError(f'unknown covariance pooling {method!r}; known: '
                        f'{", ".join(COV_POOLINGS)}')
     pooling = COV_POOLINGS[method]
-    check_keywords(pooling.__name__, params, [
-        k for k in keywords_of(pooling.__init__)
-        if k not in ('in_channels', 'reduced_channels')])
+    check_keywords(pooling.__name__, params, keywords_of(
+        pooling.__init__, skip=('in_channels', 'reduced_channels')))
     return pooling(in_channels, reduced_channels, **params)

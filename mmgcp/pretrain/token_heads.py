@@ -70,9 +70,9 @@ class TokenCovClsHead(ClsHead):
                              f'[0, 1), got {dropout_rate}')
         self.in_channels, self.num_classes = in_channels, num_classes
         token_pooling = TOKEN_POOLINGS[pooling]
-        check_keywords(token_pooling.__name__, pooling_cfg or {}, [
-            k for k in keywords_of(token_pooling.__init__)
-            if k != 'in_channels'])
+        check_keywords(token_pooling.__name__, pooling_cfg or {},
+                       keywords_of(token_pooling.__init__,
+                                   skip=('in_channels', )))
         self.pooling = token_pooling(in_channels, **(pooling_cfg or {}))
         self.dropout = nn.Dropout(dropout_rate)
         self.visual_fc = nn.Linear(self.pooling.output_dim,
