@@ -36,10 +36,36 @@ def add_mim_files() -> None:
             shutil.copyfile(src, dst)
 
 
+# ``pip install mmgcp`` is the core: mmgcp.ops and mmgcp.pooling, pure
+# PyTorch. Each extra adds the toolbox a part of mmgcp runs on (mmgcp.utils'
+# EXTRAS_OF maps them to import names, for the error that names the extra).
+# The upstream distributions are named here; on the maintained forks, which
+# keep the import names, install the onedl-* packages (the 'onedl' extra)
+# and mmgcp without the upstream extras (docs/install.md).
+CORE = ['torch>=2.1', 'numpy']
+UPSTREAM = ['mmcv>=2.0.0,<2.2.0', 'mmengine>=0.10,<0.11']
+EXTRAS = {
+    'det': UPSTREAM + ['mmdet>=3.3.0,<3.4', 'pycocotools'],
+    'seg': UPSTREAM + ['mmsegmentation==1.2.2', 'ftfy', 'regex'],
+    # mmpretrain imports torchvision: install the one that matches your
+    # torch first; protobuf reads MindSpore .ckpt releases
+    'pretrain': UPSTREAM + ['mmpretrain==1.2.0', 'protobuf'],
+    # imagecorruptions' maintained fork (same module name)
+    'robustness': ['imagecorruptions-imaug==1.1.5'],
+    'onedl': ['onedl-mmcv>=2.3.6', 'onedl-mmengine>=0.10.12',
+              'onedl-mmdetection>=3.5.1', 'onedl-mmsegmentation>=1.4.2',
+              'onedl-mmpretrain>=1.3.6', 'pycocotools', 'protobuf', 'ftfy',
+              'regex'],
+    'tests': ['pytest', 'pytest-xdist', 'flake8'],
+}
+EXTRAS['all'] = sorted(set(
+    EXTRAS['det'] + EXTRAS['seg'] + EXTRAS['pretrain'] +
+    EXTRAS['robustness']))
+
 add_mim_files()
 setup(
     name='mmgcp',
-    version='0.2.0',
+    version='0.3.0',
     description='Global covariance pooling (iSQRT-COV, MPN-COV, DropCov) '
     'for MMDetection, MMSegmentation and MMPretrain',
     license='Apache-2.0',
@@ -47,15 +73,6 @@ setup(
     package_data={'mmgcp': ['.mim/model-index.yml', '.mim/configs/**/*',
                             '.mim/tools/**/*']},
     python_requires='>=3.8',
-    install_requires=['torch>=2.1', 'mmcv>=2.0.0,<2.2.0',
-                      'mmengine>=0.10,<0.11', 'mmdet>=3.3.0,<3.4',
-                      'pycocotools', 'numpy'],
-    extras_require={'seg': ['mmsegmentation==1.2.2', 'ftfy', 'regex'],
-                    # mmpretrain imports torchvision: install the one that
-                    # matches your torch first
-                    # protobuf reads MindSpore .ckpt releases
-                    'pretrain': ['mmpretrain==1.2.0', 'protobuf'],
-                    # imagecorruptions' maintained fork (same module name)
-                    'robustness': ['imagecorruptions-imaug==1.1.5'],
-                    'tests': ['pytest']},
+    install_requires=CORE,
+    extras_require=EXTRAS,
 )

@@ -9,6 +9,6 @@ imports no OpenMMLab package.
 """
 from .toolboxes import register_toolboxes
 
-__version__ = '0.2.0'
+__version__ = '0.3.0'
 
 register_toolboxes()

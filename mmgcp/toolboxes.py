@@ -8,7 +8,9 @@ mmengine     checkpoint loading with ``weights_only=True`` that allows
              (:mod:`mmgcp.checkpoint`); mmgcp's own scope
              (:mod:`mmgcp.registry`: ``mmgcp.LandscapeHook``,
              ``mmgcp.GCPEpochLR``, ``mmgcp.SeededCorrupt``,
-             ``mmgcp.CPUDistributedDataParallel``)
+             ``mmgcp.CPUDistributedDataParallel``); ``scope::`` config
+             bases that resolve on the maintained forks too
+             (:mod:`mmgcp.config_scopes`)
 mmdet        ``GCPResNet`` in ``MODELS``
 mmseg        ``GCPResNet`` (mmseg's ResNet underneath) in ``MODELS``;
              ``CheckedSegDataset`` in ``DATASETS``; ``CheckSegLabels`` in
@@ -37,7 +39,7 @@ __all__ = ['REGISTRATIONS', 'register_toolboxes']
 # its loader at import), so a module that is itself still importing when
 # its toolbox finishes loading registers as it completes.
 REGISTRATIONS: Dict[str, Tuple[str, ...]] = {
-    'mmengine': ('mmgcp.checkpoint', 'mmgcp.registry'),
+    'mmengine': ('mmgcp.checkpoint', 'mmgcp.registry', 'mmgcp.config_scopes'),
     'mmdet': ('mmgcp.models.backbones.gcp_resnet', ),
     'mmseg': ('mmgcp.models.backbones.gcp_resnet_seg',
               'mmgcp.datasets.seg_dataset'),

@@ -2,6 +2,7 @@
 repository's tools, building a config's model. (The fixtures are in
 conftest.py.)"""
 import ast
+import functools
 import os
 import os.path as osp
 import socket
@@ -142,6 +143,36 @@ def run_tool(args, cwd=ROOT, timeout=600, env=None, check=True):
         raise AssertionError(f'{args} failed ({proc.returncode}):\n'
                              f'{proc.stdout[-6000:]}')
     return proc
+
+
+def distribution_installed(name):
+    """Whether the distribution ``name`` is installed (the maintained
+    forks install the toolboxes' modules under other distribution
+    names)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+    try:
+        distribution(name)
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def toolbox_import_lines():
+    """What importing the installed toolboxes prints (the forks' datasets
+    print "Could not import OneDL..." without their optional package):
+    lines that are not mmgcp's output."""
+    proc = run_tool([venv_python(), '-W', 'ignore', '-c',
+                     'import mmcv.ops, mmengine.runner, '
+                     'mmdet.datasets, mmdet.models, mmseg.datasets, '
+                     'mmseg.models, mmpretrain.datasets, mmpretrain.models'])
+    return frozenset(proc.stdout.splitlines())
+
+
+def own_lines(output):
+    """The lines of a command's output that are mmgcp's own."""
+    return [line for line in output.strip().splitlines()
+            if line not in toolbox_import_lines()]
 
 
 def free_port():

@@ -2,13 +2,20 @@
 model-index.yml and the mim files a built wheel carries."""
 import glob
 import os.path as osp
+import re
 import shutil
 import subprocess
+import sys
+import textwrap
 import zipfile
 
+import pytest
+import torch
 import yaml
 
 from helpers import ROOT, run_tool, venv_python
+
+from mmgcp.utils import PROVIDERS
 
 FOLDERS = ('det', 'seg', 'pretrain')
 
@@ -60,9 +67,11 @@ def test_metafile_results_are_the_papers():
     assert 'Results' not in pretrain['swin-tiny-dropcov-d80_16xb64_in1k']
 
 
-def test_a_built_wheel_carries_the_mim_files(tmp_path):
-    """mim lists an installed package that has .mim/model-index.yml and
-    finds its configs under .mim/configs."""
+@pytest.fixture(scope='module')
+def built_wheel(tmp_path_factory):
+    """mmgcp's wheel, built from a copy of the tracked files (building in
+    place would replace an editable install's links in mmgcp/.mim)."""
+    tmp_path = tmp_path_factory.mktemp('wheel')
     src = tmp_path / 'src'
     files = subprocess.run(['git', 'ls-files', '-z'], cwd=ROOT, check=True,
                            stdout=subprocess.PIPE).stdout.decode()
@@ -75,6 +84,13 @@ def test_a_built_wheel_carries_the_mim_files(tmp_path):
               '--no-build-isolation', '-w', str(tmp_path / 'dist'),
               str(src)], cwd=str(tmp_path))
     wheel, = glob.glob(str(tmp_path / 'dist' / 'mmgcp-*.whl'))
+    return wheel
+
+
+def test_a_built_wheel_carries_the_mim_files(built_wheel):
+    """mim lists an installed package that has .mim/model-index.yml and
+    finds its configs under .mim/configs."""
+    wheel = built_wheel
     names = set(zipfile.ZipFile(wheel).namelist())
     assert 'mmgcp/.mim/model-index.yml' in names
     assert 'mmgcp/.mim/tools/train.py' in names
@@ -83,3 +99,78 @@ def test_a_built_wheel_carries_the_mim_files(tmp_path):
             assert f'mmgcp/.mim/{model["Config"]}' in names
     assert 'mmgcp/.mim/configs/mask_rcnn_r50_gcp.py' in names
     assert not any('__pycache__' in n for n in names)
+
+
+def test_the_core_install_is_torch_and_numpy_and_runs_the_pooling_tests(
+        tmp_path, built_wheel):
+    """``pip install mmgcp`` into a fresh venv holding only torch: no
+    OpenMMLab package comes with it, the pooling and ops tests pass there,
+    and a part that needs an extra names it."""
+    venv = tmp_path / 'core'
+    run_tool([sys._base_executable, '-m', 'venv', str(venv)])
+    python = str(venv / 'bin' / 'python')
+    torch_version = torch.__version__.split('+')[0]
+    run_tool([python, '-m', 'pip', 'install', '-q', f'torch=={torch_version}',
+              'pytest'], timeout=1200)
+    run_tool([python, '-m', 'pip', 'install', '-q', built_wheel])
+    installed = run_tool([python, '-m', 'pip', 'list', '--format=freeze']
+                         ).stdout.lower()
+    assert 'mmgcp==' in installed and 'numpy==' in installed
+    assert not [line for line in installed.splitlines()
+                if line.startswith(('mmcv', 'mmengine', 'mmdet', 'mmseg',
+                                    'mmpretrain', 'onedl-'))]
+    for folder in ('ops', 'pooling'):  # without tests/conftest.py
+        shutil.copytree(osp.join(ROOT, 'tests', folder),
+                        tmp_path / 'tests' / folder)
+    proc = run_tool([python, '-m', 'pytest', '-q', '-p', 'no:cacheprovider',
+                     'tests'], cwd=str(tmp_path))
+    passed = re.search(r'(\d+) passed', proc.stdout)
+    assert passed and int(passed.group(1)) > 50 and 'failed' not in \
+        proc.stdout.splitlines()[-1]
+    code = textwrap.dedent('''
+        import mmgcp, mmgcp.ops, mmgcp.pooling
+        print(mmgcp.pooling.__file__)
+        for part in ('mmgcp.pretrain', 'mmgcp.models', 'mmgcp.engine'):
+            try:
+                __import__(part)
+            except ImportError as e:
+                print(type(e).__name__, e)
+    ''')
+    out = run_tool([python, '-c', code], cwd=str(tmp_path)).stdout
+    lines = out.strip().splitlines()
+    assert lines[0].startswith(str(venv))  # the installed wheel's
+    assert lines[1].startswith('MissingExtraError mmgcp.pretrain needs '
+                               'mmengine, mmcv, mmpretrain, google.protobuf')
+    assert "pip install 'mmgcp[pretrain]'" in lines[1]
+    assert 'onedl-mmengine onedl-mmcv onedl-mmpretrain' in lines[1]
+    assert lines[2].startswith('MissingExtraError mmgcp.models (the GCP '
+                               'backbones of mmdet and mmseg) needs ')
+    assert lines[2].endswith("pip install 'mmgcp[det]' (on the maintained "
+                             'OpenMMLab forks: pip install onedl-mmengine '
+                             'onedl-mmcv onedl-mmdetection; see '
+                             'docs/install.md)')
+    assert "pip install 'mmgcp[det]' or pip install 'mmgcp[seg]'" in lines[3]
+
+
+def test_each_extra_installs_the_modules_it_is_named_for():
+    """mmgcp.utils.PROVIDERS (what the errors name) against setup.py's
+    extras, as the installed distribution declares them, and against the
+    distributions that installed each module here (either stack)."""
+    from importlib.metadata import packages_distributions, requires
+    extras, core = {}, []
+    for line in requires('mmgcp'):
+        name = re.match(r'[\w.-]+', line).group(0).lower()
+        found = re.search(r'extra == "([\w-]+)"', line)
+        if found:
+            extras.setdefault(found.group(1), set()).add(name)
+        else:
+            core.append(name)
+    assert sorted(core) == ['numpy', 'torch']
+    installed = packages_distributions()
+    for module, provider in PROVIDERS.items():
+        for extra in provider.extras + ('all', ):
+            assert provider.distribution in extras[extra], (module, extra)
+        assert (provider.fork or provider.distribution) in extras['onedl'] \
+            or provider.extras == ('robustness', )
+        here = {d.lower() for d in installed[module.split('.')[0]]}
+        assert here & {provider.distribution, provider.fork}, module

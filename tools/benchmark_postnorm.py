@@ -15,8 +15,8 @@ from mmgcp.pooling import COV_POOLINGS, build_cov_pooling
 
 BATCH, SIDE = 32, 14  # N = 196
 # the slides' training time of one module (us) on a 2080Ti
-SLIDES_US = {64: dict(gcp=3.45, isqrt=12.35, mpn=925.16, dropcov=3.54),
-             256: dict(gcp=35.08, isqrt=193.65, mpn=9735.11, dropcov=36.20)}
+SLIDES_US = {64: dict(cov=3.45, isqrt=12.35, mpn=925.16, dropcov=3.54),
+             256: dict(cov=35.08, isqrt=193.65, mpn=9735.11, dropcov=36.20)}
 
 
 def main():
@@ -51,14 +51,14 @@ def main():
         # shared machine then hits the reference as well
         times = {}
         for name in COV_POOLINGS:
-            pair = {'gcp': fns['gcp', 'train'], name: fns[name, 'train']}
+            pair = {'cov': fns['cov', 'train'], name: fns[name, 'train']}
             times[name, 'train'] = interleaved_medians(pair, device,
                                                        args.repeats)
-            pair = {'gcp': fns['gcp', 'infer'], name: fns[name, 'infer']}
+            pair = {'cov': fns['cov', 'infer'], name: fns[name, 'infer']}
             times[name, 'infer'] = interleaved_medians(pair, device,
                                                        args.repeats)
         rows = {name: tuple((times[name, m][name],
-                             times[name, m][name] / times[name, m]['gcp'])
+                             times[name, m][name] / times[name, m]['cov'])
                             for m in ('train', 'infer'))
                 for name in COV_POOLINGS}
         slides = SLIDES_US[dim]
@@ -66,7 +66,7 @@ def main():
         print(f'{"method":10s} {"train ms":>9s} {"x GCP":>7s} '
               f'{"infer ms":>9s} {"x GCP":>7s} {"slides x GCP":>13s}')
         for name, ((train, train_x), (infer, infer_x)) in rows.items():
-            ref = f'{slides[name] / slides["gcp"]:13.2f}' \
+            ref = f'{slides[name] / slides["cov"]:13.2f}' \
                 if name in slides else f'{"-":>13s}'
             print(f'{name:10s} {train * 1e3:9.2f} {train_x:7.2f} '
                   f'{infer * 1e3:9.2f} {infer_x:7.2f} {ref}')

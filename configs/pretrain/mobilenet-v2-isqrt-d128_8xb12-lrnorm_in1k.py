@@ -3,4 +3,4 @@
 _base_ = ['./mobilenet-v2-isqrt-d256_8xb12-lrnorm_in1k.py']
 model = dict(
     neck=dict(reduced_channels=128),
-    head=dict(in_channels=8256))  # 128 * 129 / 2
+    head=dict(in_channels=128 * 129 // 2))

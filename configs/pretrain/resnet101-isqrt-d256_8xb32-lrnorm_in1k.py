@@ -5,4 +5,4 @@ model = dict(
     backbone=dict(depth=101),
     neck=dict(in_channels=2048, reduced_channels=256,
               pooling='isqrt'),
-    head=dict(in_channels=32896))
+    head=dict(in_channels=256 * 257 // 2))

@@ -5,4 +5,4 @@ model = dict(
     backbone=dict(depth=18),
     neck=dict(in_channels=512, reduced_channels=128,
               pooling='isqrt'),
-    head=dict(in_channels=8256))
+    head=dict(in_channels=128 * 129 // 2))

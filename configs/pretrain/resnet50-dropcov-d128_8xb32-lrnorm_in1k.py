@@ -5,4 +5,4 @@ model = dict(
     backbone=dict(depth=50),
     neck=dict(in_channels=2048, reduced_channels=128,
               pooling='dropcov'),
-    head=dict(in_channels=8256))
+    head=dict(in_channels=128 * 129 // 2))

@@ -1,6 +1,10 @@
 """Datasets: synthetic sets the project generates (no downloads), COCO
 annotation checks and the transforms (the checked mmseg dataset is
 :mod:`mmgcp.datasets.seg_dataset`, imported where mmseg is)."""
+from ..utils import require
+
+require('mmgcp.datasets', 'mmengine', 'mmcv')
+
 from .coco_check import (AnnotationFileError, annotation_files,
                          check_annotations, check_coco_annotation)
 from .synthetic import (SEG_CLASSES, SYNTHETIC_CLASSES, SyntheticCocoSpec,

@@ -2,6 +2,10 @@
 hook, the papers' LR schedules, the checked Runner (checkpoint, annotation
 files and data-loader workers) and the corruption benchmark's runs
 (checkpoint reading and loading: :mod:`mmgcp.checkpoint`)."""
+from ..utils import require
+
+require('mmgcp.engine', 'mmengine', 'mmcv')
+
 from .checked_runner import (build_runner, check_run_checkpoint,
                              exit_with_parent)
 from .cpu_dist import (CPUDistributedDataParallel, distributed_session,

@@ -1,12 +1,10 @@
 """Printing mmdet CocoMetric results as the paper's tables."""
-import os.path as osp
-import re
 from typing import Dict, Mapping, Optional, Tuple
 
 from .paper_results import paper_row
 
 __all__ = ['COCO_COLUMNS', 'coco_rows', 'format_coco_table',
-           'setting_from_config_name']
+           'setting_from_config']
 
 COCO_COLUMNS = ('AP', 'AP50', 'AP75', 'APs', 'APm', 'APl')
 _SUFFIXES = ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')
@@ -33,20 +31,36 @@ def coco_rows(metrics: Mapping[str, float]) -> Dict[str, Tuple[float, ...]]:
     return rows
 
 
-def setting_from_config_name(name: str) -> Optional[Tuple[str, int, str]]:
-    """(detector, depth, backbone) from a config name, e.g.
-    ``mask-rcnn_r50-gcp-m_fpn_1x_coco`` -> ``('mask_rcnn', 50, 'GCP_M')``;
-    also the short names ``mask_rcnn_r50_gcp`` / ``faster_rcnn_r50_gcp``
-    (GCP_M)."""
-    name = osp.basename(name)
-    match = re.match(r'(faster|mask)-rcnn_r(\d+)-(gap|gcp-d|gcp-m)'
-                     r'_fpn_1x_coco(?:\.py)?$', name) or \
-        re.match(r'(faster|mask)_rcnn_r(\d+)_(gcp)(?:\.py)?$', name)
-    if match is None:
+# the detectors of the paper's tables, by mmdet type
+_DETECTORS = {'FasterRCNN': 'faster_rcnn', 'MaskRCNN': 'mask_rcnn'}
+
+
+def setting_from_config(cfg: Mapping) -> Optional[Tuple[str, int, str]]:
+    """The (detector, depth, backbone) row of the paper's tables that a
+    detection config trains, read from its model and schedule, e.g. Mask
+    R-CNN on a GCP_M ResNet-50 FPN, 12 epochs -> ``('mask_rcnn', 50,
+    'GCP_M')``; ``None`` for a setting the tables do not have (another
+    detector or schedule, DCN, plugins).
+
+    Args:
+        cfg: a parsed config (``mmengine.Config`` or a dict).
+    """
+    model = cfg.get('model') or {}
+    backbone = model.get('backbone') or {}
+    detector = _DETECTORS.get(model.get('type'))
+    epochs = (cfg.get('train_cfg') or {}).get('max_epochs')
+    if detector is None or epochs != 12 or \
+            (model.get('neck') or {}).get('type') != 'FPN' or \
+            backbone.get('dcn') or backbone.get('plugins'):
         return None
-    backbone = {'gap': 'GAP', 'gcp-d': 'GCP_D', 'gcp-m': 'GCP_M',
-                'gcp': 'GCP_M'}[match.group(3)]
-    return f'{match.group(1)}_rcnn', int(match.group(2)), backbone
+    if backbone.get('type') == 'ResNet':
+        kind = 'GAP'
+    elif backbone.get('type') == 'GCPResNet':
+        kind = f'GCP_{backbone.get("variant", "M")}'
+    else:
+        return None
+    setting = (detector, backbone.get('depth'), kind)
+    return setting if paper_row(*setting) != (None, None) else None
 
 
 def _fmt(values) -> str:

@@ -1,8 +1,9 @@
 """Covariance poolings: ``B x C x H x W`` features -> ``B x K`` vectors.
 
-Every pooling optionally starts with the dimension reduction of the GCP
-classifiers (1x1 conv without bias, BN, ReLU), then pools a covariance,
-normalises it and vectorises its upper triangle. ``output_dim`` is ``K``.
+Every pooling pools a covariance, normalises it and vectorises its upper
+triangle; ``output_dim`` is ``K = C(C+1)/2``. The dimension reduction of
+the GCP classifiers (1x1 conv without bias, BN, ReLU) comes before, in the
+layer that owns it (``GCPNeck``; docs/pooling.md for a model of your own).
 The normalisations are iSQRT-COV (Li et al., "Towards Faster Training of
 Global Covariance Pooling Networks by Iterative Matrix Square Root
 Normalization", CVPR 2018), exact MPN-COV by eigendecomposition, and none
@@ -18,42 +19,28 @@ from torch import nn
 
 from ..ops import (covariance, isqrt, mpn, no_autocast, scaled_covariance,
                    to_compute, triu_size, triu_vec)
+from .builder import register_pooling
 
-__all__ = ['GCP', 'ISqrtCov', 'MPNCov', 'DropCov']
+__all__ = ['CovPooling', 'ISqrtCov', 'MPNCov', 'DropCov']
 
 
-class GCP(nn.Module):
-    """Plain global covariance pooling (no normalisation).
+@register_pooling('cov')
+class CovPooling(nn.Module):
+    """Plain covariance pooling (no normalisation); the base of the others.
 
     Args:
-        in_channels (int): channels of the input features.
-        reduced_channels (int, optional): if given, a 1x1 conv (no bias) +
-            BN + ReLU reduces the features to this many channels first, as
-            in the GCP classifiers (``layer_reduce``, ``layer_reduce_bn``).
+        channels (int): channels of the input features.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None) -> None:
+    def __init__(self, channels: int) -> None:
         super().__init__()
-        self.in_channels = in_channels
-        if reduced_channels is None:
-            self.channels = in_channels
-        else:
-            self.channels = reduced_channels
-            self.layer_reduce = nn.Conv2d(
-                in_channels, reduced_channels, 1, bias=False)
-            self.layer_reduce_bn = nn.BatchNorm2d(reduced_channels)
-            self.layer_reduce_relu = nn.ReLU(inplace=True)
+        if channels < 1:
+            raise ValueError(f'channels must be >= 1, got {channels}')
+        self.channels = channels
 
     @property
     def output_dim(self) -> int:
         return triu_size(self.channels)
-
-    def reduce(self, x: torch.Tensor) -> torch.Tensor:
-        if not hasattr(self, 'layer_reduce'):
-            return x
-        return self.layer_reduce_relu(
-            self.layer_reduce_bn(self.layer_reduce(x)))
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
         """Structure-wise post-normalisation of ``B x C x C`` covariances
@@ -66,44 +53,40 @@ class GCP(nn.Module):
         return vec
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        cov = covariance(self.reduce(x))
+        cov = covariance(x)
         return self.normalize_vector(triu_vec(self.normalize(cov)))
 
 
-class ISqrtCov(GCP):
+@register_pooling('isqrt')
+class ISqrtCov(CovPooling):
     """iSQRT-COV: covariance -> Newton-Schulz square root -> triu vector.
 
     Args:
-        in_channels (int): channels of the input features.
-        reduced_channels (int, optional): see :class:`GCP`.
+        channels (int): channels of the input features.
         num_iter (int): Newton-Schulz iterations. Default: 5.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None,
-                 num_iter: int = 5) -> None:
-        super().__init__(in_channels, reduced_channels)
+    def __init__(self, channels: int, num_iter: int = 5) -> None:
+        super().__init__(channels)
         self.num_iter = num_iter
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
         return isqrt(cov, self.num_iter)
 
 
-class MPNCov(GCP):
+@register_pooling('mpn')
+class MPNCov(CovPooling):
     """MPN-COV: exact matrix power by eigendecomposition.
 
     Args:
-        in_channels (int): channels of the input features.
-        reduced_channels (int, optional): see :class:`GCP`.
+        channels (int): channels of the input features.
         alpha (float): matrix power, ``> 0``. Default: 0.5.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None,
-                 alpha: float = 0.5) -> None:
+    def __init__(self, channels: int, alpha: float = 0.5) -> None:
         if not alpha > 0:
             raise ValueError(f'alpha must be > 0, got {alpha}')
-        super().__init__(in_channels, reduced_channels)
+        super().__init__(channels)
         self.alpha = alpha
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
@@ -131,7 +114,8 @@ class _ECAWeights(nn.Module):
         return out
 
 
-class DropCov(GCP):
+@register_pooling('dropcov')
+class DropCov(CovPooling):
     """DropCov: adaptive channel dropout before plain covariance pooling.
 
     Training (Wang et al., NeurIPS 2022; docs/method.md): channel weights
@@ -149,23 +133,21 @@ class DropCov(GCP):
     Evaluation: plain covariance -> triu vector, no re-weighting.
 
     Args:
-        in_channels (int): channels of the input features.
-        reduced_channels (int, optional): see :class:`GCP`.
+        channels (int): channels of the input features.
         strength (float): ``D`` in the rho formula. Default: 10.
         weight_fn (str): ``'softmax'`` (the public code) or ``'sigmoid'``
             (the slides). Default: ``'softmax'``.
         kernel_size (int): the 1-D conv's kernel. Default: 3.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None,
+    def __init__(self, channels: int,
                  strength: float = 10.0,
                  weight_fn: str = 'softmax',
                  kernel_size: int = 3) -> None:
         if weight_fn not in ('softmax', 'sigmoid'):
             raise ValueError(f"weight_fn must be 'softmax' or 'sigmoid', "
                              f'got {weight_fn!r}')
-        super().__init__(in_channels, reduced_channels)
+        super().__init__(channels)
         if self.channels < 2:
             raise ValueError('DropCov needs at least 2 channels')
         self.strength = strength
@@ -191,7 +173,6 @@ class DropCov(GCP):
             return rho.clamp(0.0, 1.0)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.reduce(x)
         if not self.training:
             return triu_vec(covariance(x))
         with no_autocast(x):

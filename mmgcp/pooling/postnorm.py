@@ -4,12 +4,12 @@ poolings.
 Element-wise methods act on the upper-triangle vector (so the l2 norms are
 those of the triu vector, in which off-diagonal entries appear once);
 structure-wise methods act on the covariance matrix before vectorisation.
-Every class follows :class:`~mmgcp.pooling.GCP`'s API (``in_channels``,
-optional ``reduced_channels``, ``B x C x H x W`` -> ``B x K``) and is
-selected by name through :data:`COV_POOLINGS` / :func:`build_cov_pooling`.
+Every class follows :class:`~mmgcp.pooling.CovPooling`'s API
+(``channels``, ``B x C x H x W`` -> ``B x K``) and registers its name for
+:func:`~mmgcp.pooling.build_cov_pooling`.
 """
 import math
-from typing import Dict, Optional, Sequence, Type
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -17,12 +17,11 @@ from torch import nn
 
 from ..ops import (floor_eigenvalues, signed_sqrt_l2, sym_matrix_function,
                    symmetric_eigvalsh)
-from ..utils import check_keywords, keywords_of
-from .cov_pooling import GCP, DropCov, ISqrtCov, MPNCov
+from .builder import register_pooling
+from .cov_pooling import CovPooling, ISqrtCov
 
 __all__ = ['BCNN', 'SigmE', 'LayerNormCov', 'BCNNLT', 'DeepO2P', 'ILogM',
-           'IBCNN', 'IBCNNLT', 'MaxExp', 'APN', 'COV_POOLINGS',
-           'build_cov_pooling']
+           'IBCNN', 'IBCNNLT', 'MaxExp', 'APN']
 
 
 def _positive(name: str, value: float) -> float:
@@ -31,19 +30,18 @@ def _positive(name: str, value: float) -> float:
     return value
 
 
-class BCNN(GCP):
+@register_pooling('bcnn')
+class BCNN(CovPooling):
     """B-CNN: signed square root, then l2 normalisation of the vector.
 
     Args:
-        in_channels, reduced_channels: see :class:`GCP`.
+        channels: see :class:`CovPooling`.
         eps (float): smoothing of the square root at 0, ``> 0``.
             Default: 1e-8.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None,
-                 eps: float = 1e-8) -> None:
-        super().__init__(in_channels, reduced_channels)
+    def __init__(self, channels: int, eps: float = 1e-8) -> None:
+        super().__init__(channels)
         self.eps = _positive('eps', eps)
 
     def normalize_vector(self, vec: torch.Tensor) -> torch.Tensor:
@@ -62,32 +60,31 @@ class _LearnableAffine(nn.Module):
         return torch.addcmul(self.gamma, self.beta, vec)
 
 
+@register_pooling('bcnn_lt')
 class BCNNLT(BCNN):
     """B-CNN followed by a learnable element-wise affine transform."""
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None,
-                 eps: float = 1e-8) -> None:
-        super().__init__(in_channels, reduced_channels, eps)
+    def __init__(self, channels: int, eps: float = 1e-8) -> None:
+        super().__init__(channels, eps)
         self.transform = _LearnableAffine(self.output_dim)
 
     def normalize_vector(self, vec: torch.Tensor) -> torch.Tensor:
         return self.transform(super().normalize_vector(vec))
 
 
-class SigmE(GCP):
+@register_pooling('sigme')
+class SigmE(CovPooling):
     """SigmE: ``2 / (1 + exp(-beta v)) - 1`` element-wise.
 
     Args:
-        in_channels, reduced_channels: see :class:`GCP`.
+        channels: see :class:`CovPooling`.
         beta (float): initial slope, ``> 0``. Default: 1.
         learnable (bool): learn beta. Default: True.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None, beta: float = 1.0,
+    def __init__(self, channels: int, beta: float = 1.0,
                  learnable: bool = True) -> None:
-        super().__init__(in_channels, reduced_channels)
+        super().__init__(channels)
         beta = torch.tensor(float(_positive('beta', beta)))
         if learnable:
             self.beta = nn.Parameter(beta)
@@ -99,13 +96,12 @@ class SigmE(GCP):
         return torch.tanh(0.5 * self.beta * vec)
 
 
-class LayerNormCov(GCP):
+@register_pooling('ln')
+class LayerNormCov(CovPooling):
     """LN: layer normalisation of the vector, with affine parameters."""
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None,
-                 eps: float = 1e-5) -> None:
-        super().__init__(in_channels, reduced_channels)
+    def __init__(self, channels: int, eps: float = 1e-5) -> None:
+        super().__init__(channels)
         self.layer_norm = nn.LayerNorm(self.output_dim,
                                        eps=_positive('eps', eps))
 
@@ -113,19 +109,18 @@ class LayerNormCov(GCP):
         return self.layer_norm(vec)
 
 
-class DeepO2P(GCP):
+@register_pooling('deep_o2p')
+class DeepO2P(CovPooling):
     """DeepO2P: matrix logarithm ``U diag(log(max(l, eps))) U^T``.
 
     Args:
-        in_channels, reduced_channels: see :class:`GCP`.
+        channels: see :class:`CovPooling`.
         eps (float): eigenvalue floor before the log, ``> 0``.
             Default: 1e-5.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None,
-                 eps: float = 1e-5) -> None:
-        super().__init__(in_channels, reduced_channels)
+    def __init__(self, channels: int, eps: float = 1e-5) -> None:
+        super().__init__(channels)
         self.eps = _positive('eps', eps)
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
@@ -136,16 +131,15 @@ class DeepO2P(GCP):
                                     torch.zeros_like(lam)))
 
 
-class ILogM(GCP):
+@register_pooling('ilogm')
+class ILogM(CovPooling):
     """I-LogM: eigenvalues mapped by ``eps * log((l + eps) / eps)``.
 
     Finite at 0 (maps to 0 with slope 1), unlike the plain logarithm.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None,
-                 eps: float = 1e-3) -> None:
-        super().__init__(in_channels, reduced_channels)
+    def __init__(self, channels: int, eps: float = 1e-3) -> None:
+        super().__init__(channels)
         self.eps = _positive('eps', eps)
 
     def normalize(self, cov: torch.Tensor) -> torch.Tensor:
@@ -155,47 +149,47 @@ class ILogM(GCP):
             lambda lam: eps / (lam + eps))
 
 
+@register_pooling('ibcnn')
 class IBCNN(ISqrtCov):
     """Improved B-CNN: Newton-Schulz square root, then signed square root and
     l2 normalisation of the vector."""
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None, num_iter: int = 5,
+    def __init__(self, channels: int, num_iter: int = 5,
                  eps: float = 1e-8) -> None:
-        super().__init__(in_channels, reduced_channels, num_iter)
+        super().__init__(channels, num_iter)
         self.eps = _positive('eps', eps)
 
     def normalize_vector(self, vec: torch.Tensor) -> torch.Tensor:
         return signed_sqrt_l2(vec, self.eps)
 
 
+@register_pooling('ibcnn_lt')
 class IBCNNLT(IBCNN):
     """IB-CNN followed by a learnable element-wise affine transform."""
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None, num_iter: int = 5,
+    def __init__(self, channels: int, num_iter: int = 5,
                  eps: float = 1e-8) -> None:
-        super().__init__(in_channels, reduced_channels, num_iter, eps)
+        super().__init__(channels, num_iter, eps)
         self.transform = _LearnableAffine(self.output_dim)
 
     def normalize_vector(self, vec: torch.Tensor) -> torch.Tensor:
         return self.transform(super().normalize_vector(vec))
 
 
-class MaxExp(GCP):
+@register_pooling('maxexp')
+class MaxExp(CovPooling):
     """MaxExp: eigenvalues mapped by ``1 - (1 - l / (l_max + eps))^alpha``.
 
     Args:
-        in_channels, reduced_channels: see :class:`GCP`.
+        channels: see :class:`CovPooling`.
         alpha (float): the exponent, ``> 0``. Default: 2.
         eps (float): keeps ``l / (l_max + eps) < 1``, ``> 0``.
             Default: 1e-5.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None, alpha: float = 2.0,
+    def __init__(self, channels: int, alpha: float = 2.0,
                  eps: float = 1e-5) -> None:
-        super().__init__(in_channels, reduced_channels)
+        super().__init__(channels)
         self.alpha = _positive('alpha', alpha)
         self.eps = _positive('eps', eps)
 
@@ -208,7 +202,8 @@ class MaxExp(GCP):
             lambda x: alpha * (1 - x.clamp(0, 1))**(alpha - 1))
 
 
-class APN(GCP):
+@register_pooling('apn')
+class APN(CovPooling):
     """APN: matrix power normalisation with a per-input exponent.
 
     Our reading of the slides' trade-off (they give no formula we could
@@ -221,16 +216,15 @@ class APN(GCP):
     Cost: one eigendecomposition plus O(len(alphas) * d) per input.
 
     Args:
-        in_channels, reduced_channels: see :class:`GCP`.
+        channels: see :class:`CovPooling`.
         alphas (Sequence[float]): candidate exponents, each ``> 0``.
             Default: 0.1, 0.2, ..., 1.0.
     """
 
-    def __init__(self, in_channels: int,
-                 reduced_channels: Optional[int] = None,
+    def __init__(self, channels: int,
                  alphas: Sequence[float] = tuple(a / 10 for a in range(1, 11))
                  ) -> None:
-        super().__init__(in_channels, reduced_channels)
+        super().__init__(channels)
         if not alphas:
             raise ValueError('alphas must not be empty')
         for a in alphas:
@@ -258,34 +252,3 @@ class APN(GCP):
         a = alpha[:, None]
         return sym_matrix_function(cov, lambda lam: lam.pow(a),
                                    lambda lam: a * lam.pow(a - 1))
-
-
-COV_POOLINGS: Dict[str, Type[GCP]] = {
-    'gcp': GCP,
-    'bcnn': BCNN,
-    'sigme': SigmE,
-    'ln': LayerNormCov,
-    'bcnn_lt': BCNNLT,
-    'deep_o2p': DeepO2P,
-    'ilogm': ILogM,
-    'mpn': MPNCov,
-    'isqrt': ISqrtCov,
-    'ibcnn': IBCNN,
-    'ibcnn_lt': IBCNNLT,
-    'maxexp': MaxExp,
-    'apn': APN,
-    'dropcov': DropCov,
-}
-
-
-def build_cov_pooling(method: str, in_channels: int,
-                      reduced_channels: Optional[int] = None,
-                      **params) -> GCP:
-    """A covariance pooling by name (see :data:`COV_POOLINGS`)."""
-    if method not in COV_POOLINGS:
-        raise KeyError(f'unknown covariance pooling {method!r}; known: '
-                       f'{", ".join(COV_POOLINGS)}')
-    pooling = COV_POOLINGS[method]
-    check_keywords(pooling.__name__, params, keywords_of(
-        pooling.__init__, skip=('in_channels', 'reduced_channels')))
-    return pooling(in_channels, reduced_channels, **params)

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from ..ops import no_autocast, to_compute
-from .postnorm import build_cov_pooling
+from .builder import build_cov_pooling
 
 __all__ = ['MultiHeadCrossCovariance', 'TokenCovariance', 'TOKEN_POOLINGS']
 

@@ -12,6 +12,10 @@ registries, ``GCPNeck``, ``TokenCovClsHead``, ``MindSporeResNet`` and
 ``mmgcp.GCPEpochLR`` (:mod:`mmgcp.engine.schedulers`). It needs mmpretrain
 (and ``protobuf`` for MindSpore files), not mmdet.
 """
+from ..utils import require
+
+require('mmgcp.pretrain', 'mmengine', 'mmcv', 'mmpretrain', 'google.protobuf')
+
 from .checkpoints import (KNOWN_LAYOUTS, TRUNK_KEYS,
                           CheckpointIncompleteError, CheckpointLayoutError,
                           check_converted, convert_official, convert_release,

@@ -43,7 +43,7 @@ class GCPNeck(BaseModule):
         pooling (str): the covariance pooling method, a key of
             :data:`mmgcp.pooling.COV_POOLINGS`: ``'isqrt'`` (iSQRT-COV),
             ``'dropcov'`` (adaptive channel dropout while training, plain
-            covariance at test time), ``'mpn'`` (exact MPN-COV), ``'gcp'``
+            covariance at test time), ``'mpn'`` (exact MPN-COV), ``'cov'``
             (no normalisation) or a post-normalisation (``'bcnn'``,
             ``'maxexp'``, ...). Default: ``'isqrt'``.
         pooling_cfg (dict, optional): extra arguments of the method (e.g.

@@ -1,7 +1,11 @@
+import os.path as osp
+
 import pytest
+from helpers import ROOT
+from mmengine.config import Config
 
 from mmgcp.evaluation import (PAPER_BBOX, PAPER_SEGM_AP, coco_rows,
-                              format_coco_table, setting_from_config_name)
+                              format_coco_table, setting_from_config)
 
 METRICS = {f'coco/{t}_{s}': v for t in ('bbox', 'segm') for s, v in zip(
     ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l'),
@@ -20,16 +24,20 @@ def test_rows_in_percent():
     assert rows['segm'][5] == -100.0
 
 
-@pytest.mark.parametrize('name,setting', [
-    ('mask-rcnn_r50-gcp-m_fpn_1x_coco', ('mask_rcnn', 50, 'GCP_M')),
-    ('configs/det/faster-rcnn_r101-gcp-d_fpn_1x_coco.py',
+@pytest.mark.parametrize('config,setting', [
+    ('det/mask-rcnn_r50-gcp-m_fpn_1x_coco.py', ('mask_rcnn', 50, 'GCP_M')),
+    ('det/faster-rcnn_r101-gcp-d_fpn_1x_coco.py',
      ('faster_rcnn', 101, 'GCP_D')),
-    ('faster-rcnn_r50-gcp-d-dconv-c3-c5_fpn_1x_coco', None),
-    ('mask_rcnn_r50_gcp', ('mask_rcnn', 50, 'GCP_M')),
-    ('faster-rcnn_r50-gap_fpn_1x_coco', ('faster_rcnn', 50, 'GAP')),
-    ('retinanet_r50', None)])
-def test_setting_from_config_name(name, setting):
-    assert setting_from_config_name(name) == setting
+    ('det/faster-rcnn_r50-gcp-d-dconv-c3-c5_fpn_1x_coco.py', None),
+    ('mask_rcnn_r50_gcp.py', ('mask_rcnn', 50, 'GCP_M')),
+    ('det/faster-rcnn_r50-gap_fpn_1x_coco.py', ('faster_rcnn', 50, 'GAP')),
+    ('det/yolov3_mobilenetv2-gcp_8xb24-320-300e_coco.py', None)])
+def test_setting_is_read_from_the_config(config, setting):
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', config))
+    assert setting_from_config(cfg) == setting
+    if setting:  # the paper's rows are 1x (12 epochs)
+        cfg.train_cfg.max_epochs = 24
+        assert setting_from_config(cfg) is None
 
 
 def test_table_shows_run_and_paper_rows():

@@ -5,39 +5,55 @@ import torch
 import torch.nn.functional as F
 
 from mmgcp.ops import covariance, isqrt, mpn, triu_vec
-from mmgcp.pooling import GCP, DropCov, ISqrtCov, MPNCov
+from mmgcp.pooling import (COV_POOLINGS, CovPooling, DropCov, ISqrtCov,
+                           MPNCov, build_cov_pooling, register_pooling)
 
 
 @pytest.mark.parametrize('d,length', [(256, 32896), (128, 8256)])
 def test_isqrt_head_output_length(d, length):
-    head = ISqrtCov(512, d).eval()
+    head = ISqrtCov(d).eval()
     assert head.output_dim == length
-    assert head(torch.randn(2, 512, 4, 4)).shape == (2, length)
+    assert head(torch.randn(2, d, 4, 4)).shape == (2, length)
 
 
-def test_heads_compose_reduction_and_normalisation():
+def test_heads_compose_covariance_and_normalisation():
     x = torch.randn(2, 16, 5, 5)
-    for head, norm in [(GCP(16), lambda c: c), (ISqrtCov(16), isqrt),
+    for head, norm in [(CovPooling(16), lambda c: c), (ISqrtCov(16), isqrt),
                        (MPNCov(16, alpha=0.5), mpn)]:
         torch.testing.assert_close(head(x), triu_vec(norm(covariance(x))))
-    reduced = ISqrtCov(16, 8).eval()
-    feats = reduced.reduce(x)
-    assert feats.shape == (2, 8, 5, 5) and (feats >= 0).all()
-    torch.testing.assert_close(reduced(x), triu_vec(isqrt(covariance(feats))))
 
 
-def test_reduction_module_names_match_released_checkpoints():
-    keys = set(ISqrtCov(64, 32).state_dict())
-    assert {'layer_reduce.weight', 'layer_reduce_bn.weight',
-            'layer_reduce_bn.running_mean'} <= keys
-    assert 'eca_layer.conv.weight' in DropCov(32).state_dict()
+def test_poolings_hold_only_their_own_parameters():
+    # the reduction before them belongs to the neck (layer_reduce*)
+    assert not ISqrtCov(32).state_dict()
+    assert set(DropCov(32).state_dict()) == {'eca_layer.conv.weight'}
+
+
+def test_a_new_pooling_registers_itself_by_name():
+    @register_pooling('test_trace_scaled')
+    class TraceScaled(CovPooling):
+        def normalize(self, cov):
+            return cov / cov.diagonal(dim1=1, dim2=2).sum(-1)[:, None, None]
+
+    try:
+        head = build_cov_pooling('test_trace_scaled', 6)
+        x = torch.randn(2, 6, 3, 3)
+        cov = covariance(x)
+        expected = triu_vec(cov / cov.diagonal(dim1=1, dim2=2).sum(-1)
+                            [:, None, None])
+        assert isinstance(head, TraceScaled)
+        torch.testing.assert_close(head(x), expected)
+        with pytest.raises(KeyError, match='already registered'):
+            register_pooling('test_trace_scaled')(CovPooling)
+    finally:
+        del COV_POOLINGS['test_trace_scaled']
 
 
 def test_dropcov_eval_is_plain_covariance():
     torch.manual_seed(0)
     x = torch.randn(3, 16, 4, 4)
     head = DropCov(16).eval()
-    torch.testing.assert_close(head(x), GCP(16)(x))
+    torch.testing.assert_close(head(x), CovPooling(16)(x))
 
 
 @pytest.mark.parametrize('weight_fn', ['softmax', 'sigmoid'])
@@ -76,7 +92,7 @@ def test_dropcov_rho_is_clamped_and_has_no_gradient():
 
 
 def test_dropcov_trains():
-    head = DropCov(12, 8).train()
+    head = DropCov(12).train()
     x = torch.randn(4, 12, 5, 5, requires_grad=True)
     head(x).pow(2).sum().backward()
     assert head.eca_layer.conv.weight.grad is not None

@@ -7,7 +7,7 @@ from mmgcp.ops import covariance, isqrt, mpn, signed_sqrt_l2, triu_vec
 from mmgcp.pooling import (APN, COV_POOLINGS, ILogM, MaxExp,
                            build_cov_pooling)
 
-SMOOTH = ['gcp', 'bcnn', 'sigme', 'ln', 'bcnn_lt', 'isqrt', 'ibcnn',
+SMOOTH = ['cov', 'bcnn', 'sigme', 'ln', 'bcnn_lt', 'isqrt', 'ibcnn',
           'ibcnn_lt']
 EIGEN = ['deep_o2p', 'ilogm', 'mpn', 'maxexp', 'apn']
 
@@ -24,7 +24,7 @@ def head(name, c=6, **kw):
 
 def test_registry_is_complete_and_errors_list_names():
     assert set(SMOOTH + EIGEN + ['dropcov']) == set(COV_POOLINGS)
-    with pytest.raises(KeyError, match='known: gcp, bcnn'):
+    with pytest.raises(KeyError, match='known: cov, isqrt, mpn, dropcov, '):
         build_cov_pooling('svd', 8)
 
 

@@ -68,7 +68,7 @@ def test_every_pooling_is_one_config_key(pooling):
 
 
 def test_no_reduction_and_other_activation():
-    neck = GCPNeck(6, None, 'gcp')
+    neck = GCPNeck(6, None, 'cov')
     assert not hasattr(neck, 'layer_reduce') and neck.out_channels == 21
     relu6 = GCPNeck(8, 4, act_cfg=dict(type='ReLU6'))
     assert isinstance(relu6.layer_reduce_act, torch.nn.ReLU6)

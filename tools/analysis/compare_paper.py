@@ -5,14 +5,17 @@
 
 RESULTS is ``test_metrics.json`` written by ``tools/test.py``, or a run's
 ``vis_data/scalars.json`` (its last COCO evaluation is used). The setting is
-taken from the config name (e.g. ``mask-rcnn_r101-gcp-d_fpn_1x_coco``)
-unless given.
+read from the config the results name (its detector, backbone and
+schedule) unless given.
 """
 import argparse
 import json
 import os.path as osp
 
-from mmgcp.evaluation import format_coco_table, setting_from_config_name
+from mmengine.config import Config
+
+import mmgcp  # noqa: F401  (mmseg:: bases on the maintained forks)
+from mmgcp.evaluation import format_coco_table, setting_from_config
 
 
 def load_metrics(path):
@@ -57,8 +60,8 @@ def main():
     if args.setting:
         det, depth, backbone = args.setting
         setting = (det, int(depth.lstrip('rR-')), backbone.upper())
-    elif config:
-        setting = setting_from_config_name(osp.splitext(config)[0])
+    elif config and osp.isfile(config):
+        setting = setting_from_config(Config.fromfile(config))
     if setting is None:
         print('(no paper row: give --setting to compare)')
     print(format_coco_table(metrics, setting=setting))

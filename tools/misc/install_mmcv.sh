@@ -1,32 +1,63 @@
 #!/usr/bin/env bash
-# Install mmcv 2.1.0 with its compiled ops into the Python given as $1.
+# Install mmcv (upstream mmcv or the onedl-mmcv fork) with its compiled ops
+# into the Python given as $1.
 #
-# mmcv 2.1.0 ships no wheel for recent torch, so it is built from the sdist
+# Neither distribution ships a Linux wheel, so mmcv is built from its sdist
 # against the torch already installed. pip's own wheel cache keys a built
 # wheel on the sdist alone, so a wheel built against one torch would be
 # reused under another and fail at import; this script keeps its built
-# wheels in a folder named after the torch (and CUDA) they were built
-# against, and builds only when that folder has none.
+# wheels in a folder named after the distribution and the torch (and CUDA)
+# they were built against, and builds only when that folder has none.
 #
-#   tools/misc/install_mmcv.sh .venv/bin/python [-c constraints.txt]
+#   tools/misc/install_mmcv.sh .venv/bin/python mmcv==2.1.0 [PIP_INSTALL_ARGS...]
+#   tools/misc/install_mmcv.sh .venv-onedl/bin/python onedl-mmcv==2.3.6 -c ...
+#
+# torch >= 2.14's headers need C++20, and mmcv's setup.py asks for C++17:
+# against such a torch the sdist's setup.py is switched to C++20 before the
+# build. The build runs without isolation (with isolation, pip would build
+# against a fresh torch of its own choosing, or silently without ops).
 #
 # MMCV_CACHE (default ~/.cache/mmgcp) holds the wheels; MAX_JOBS sets the
 # build's parallelism.
 set -euo pipefail
-PY=${1:?usage: install_mmcv.sh PYTHON [PIP_INSTALL_ARGS...]}
-shift
-MMCV_VERSION=2.1.0
+usage='usage: install_mmcv.sh PYTHON DIST==VERSION [PIP_INSTALL_ARGS...]'
+PY=${1:?$usage}
+SPEC=${2:?$usage}
+shift 2
+case "$SPEC" in
+  *==*) ;;
+  *) echo "install_mmcv.sh: give an exact version, e.g. mmcv==2.1.0 ($usage)" >&2
+     exit 2 ;;
+esac
 cache=${MMCV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmgcp}
-key=$("$PY" -c 'import sys, torch; print(f"cp{sys.version_info[0]}{sys.version_info[1]}-torch{torch.__version__}")')
-dir="$cache/mmcv-$MMCV_VERSION-$key"
-if ! ls "$dir"/mmcv-*.whl >/dev/null 2>&1; then
-  echo "building mmcv $MMCV_VERSION with ops against $key (once; ~20-30 min on 2 cores)"
+read -r key cxx20 < <("$PY" -c '
+import sys, torch
+major, minor = (int(v) for v in torch.__version__.split(".")[:2])
+print(f"cp{sys.version_info[0]}{sys.version_info[1]}-torch{torch.__version__}",
+      int((major, minor) >= (2, 14)))')
+dir="$cache/${SPEC/==/-}-$key"
+if ! ls "$dir"/*.whl >/dev/null 2>&1; then
+  echo "building $SPEC with ops against $key (once; ~20-30 min on 2 cores)"
   tmp="$dir.part.$$"
   rm -rf "$tmp"
+  mkdir -p "$tmp/src"
+  trap 'rm -rf "$tmp"' EXIT
+  "$PY" -m pip download -q --no-deps --no-binary :all: --no-cache-dir \
+    -d "$tmp/src" "$SPEC"
+  tar -xzf "$tmp"/src/*.tar.gz -C "$tmp/src"
+  src=$(dirname "$(ls "$tmp"/src/*/setup.py)")
+  if [ "$cxx20" = 1 ]; then
+    echo "torch >= 2.14: building with -std=c++20"
+    sed -i -e 's/-std=c++17/-std=c++20/g' -e 's#/std:c++17#/std:c++20#g' \
+      "$src/setup.py"
+    grep -q -- '-std=c++20' "$src/setup.py" || {
+      echo "install_mmcv.sh: $SPEC's setup.py names no -std=c++17 to switch" >&2
+      exit 1; }
+  fi
   MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-$(nproc)} "$PY" -m pip wheel \
-    --no-build-isolation --no-deps --no-cache-dir -w "$tmp" "mmcv==$MMCV_VERSION"
+    --no-build-isolation --no-deps --no-cache-dir -w "$tmp/wheel" "$src"
   rm -rf "$dir"
-  mv "$tmp" "$dir"
+  mv "$tmp/wheel" "$dir"
 fi
-"$PY" -m pip install -q "$@" "$dir"/mmcv-*.whl
-"$PY" -c 'import mmcv.ops; print("mmcv", mmcv.__version__, "with ops:", mmcv.ops.__name__)'
+"$PY" -m pip install -q "$@" "$dir"/*.whl
+"$PY" -c 'import mmcv, mmcv.ops, mmcv._ext; print("mmcv", mmcv.__version__, "with ops")'

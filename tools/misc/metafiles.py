@@ -20,7 +20,9 @@ from typing import Dict, List
 
 import yaml
 
-from mmgcp.evaluation import paper_row, setting_from_config_name
+from mmengine.config import Config
+
+from mmgcp.evaluation import paper_row, setting_from_config
 from mmgcp.pretrain.model_zoo import MODEL_ZOO, SCHEDULE_TAGS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -79,7 +81,8 @@ def detection() -> dict:
         model = {'Name': name, 'In Collection': collection,
                  'Config': f'configs/det/{name}.py',
                  'Metadata': {'Epochs': 300 if 'yolov3' in name else 12}}
-        setting = setting_from_config_name(name)
+        setting = setting_from_config(
+            Config.fromfile(osp.join(ROOT, 'configs', 'det', f'{name}.py')))
         box, mask = paper_row(*setting) if setting else (None, None)
         results = []
         if box is not None:

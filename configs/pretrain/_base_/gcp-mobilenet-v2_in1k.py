@@ -8,4 +8,4 @@ _base_ = ['./mobilenet-v2_in1k.py']
 model = dict(
     neck=dict(type='GCPNeck', in_channels=1280, reduced_channels=256,
               pooling='isqrt', act_cfg=dict(type='ReLU6'), dropout_rate=0.2),
-    head=dict(in_channels=32896))  # 256 * 257 / 2
+    head=dict(in_channels=256 * 257 // 2))

@@ -14,7 +14,7 @@ _base_ = ['./gcp-resnet_in1k.py']
 model = dict(
     backbone=dict(type='MindSporeResNet'),
     neck=dict(reduced_channels=128, norm_cfg=dict(type='BN', eps=1e-4)),
-    head=dict(num_classes=1001, in_channels=8256,  # 128 * 129 / 2
+    head=dict(num_classes=1001, in_channels=128 * 129 // 2,
               loss=dict(type='LabelSmoothLoss', label_smooth_val=0.1001,
                         mode='original')))
 data_preprocessor = dict(num_classes=1001)

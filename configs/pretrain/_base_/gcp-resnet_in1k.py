@@ -9,4 +9,4 @@ model = dict(
     backbone=dict(strides=(1, 2, 2, 1)),
     neck=dict(type='GCPNeck', in_channels=2048, reduced_channels=256,
               pooling='isqrt'),
-    head=dict(in_channels=32896))  # 256 * 257 / 2
+    head=dict(in_channels=256 * 257 // 2))

@@ -9,4 +9,4 @@ model = dict(
     neck=dict(_delete_=True, type='GCPNeck', in_channels=1024,
               reduced_channels=256, pooling='isqrt',
               act_cfg=dict(type='ReLU6')),
-    head=dict(in_channels=32896))  # 256 * 257 / 2
+    head=dict(in_channels=256 * 257 // 2))

@@ -9,7 +9,7 @@ num_classes = 10
 model = dict(
     backbone=dict(depth=18),
     neck=dict(in_channels=512, reduced_channels=64),
-    head=dict(num_classes=num_classes, in_channels=2080))  # 64 * 65 / 2
+    head=dict(num_classes=num_classes, in_channels=64 * 65 // 2))
 data_preprocessor = dict(num_classes=num_classes)
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -13,13 +13,9 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from ...registry import TRANSFORMS
+from ...utils import require
 
 __all__ = ['SeededCorrupt', 'load_corrupt']
-
-INSTALL_HELP = ('the corruptions come from the imagecorruptions module: '
-                'pip install "mmgcp[robustness]" (imagecorruptions-imaug, '
-                'the maintained fork that works with numpy 2 and '
-                'scikit-image >= 0.21)')
 
 # corruptions that take their own seed instead of the global numpy RNG
 _OWN_SEED = ('impulse_noise', 'glass_blur')
@@ -27,11 +23,10 @@ _OWN_SEED = ('impulse_noise', 'glass_blur')
 
 def load_corrupt():
     """``imagecorruptions.corrupt``, or an ImportError saying what to
-    install."""
-    try:
-        from imagecorruptions import corrupt
-    except ImportError:
-        raise ImportError(INSTALL_HELP) from None
+    install (the ``robustness`` extra: imagecorruptions-imaug, the
+    maintained fork that works with numpy 2 and scikit-image >= 0.21)."""
+    require('the corruption benchmark', 'imagecorruptions')
+    from imagecorruptions import corrupt
     return corrupt
 
 

@@ -3,10 +3,10 @@ import logging
 import pytest
 import torch
 from mmengine.logging import MMLogger
+from torch import nn
 
 from mmgcp.models import GCPResNet
 from mmgcp.ops import triu_size
-from mmgcp.pooling import ISqrtCov
 
 
 def released_checkpoint(depth=18, d=64, dropcov=False, seed=0):
@@ -18,9 +18,11 @@ def released_checkpoint(depth=18, d=64, dropcov=False, seed=0):
         p.data.normal_()
     state = dict(backbone.state_dict())
     in_ch = 512 if depth in (18, 34) else 2048
-    head = ISqrtCov(in_ch, d)
-    state.update({k: v for k, v in head.state_dict().items()
-                  if k.startswith('layer_reduce')})
+    # the GCP head's 1x1 reduction, under the releases' names
+    for name, layer in (('layer_reduce', nn.Conv2d(in_ch, d, 1, bias=False)),
+                        ('layer_reduce_bn', nn.BatchNorm2d(d))):
+        state.update({f'{name}.{k}': v
+                      for k, v in layer.state_dict().items()})
     state['fc.weight'] = torch.randn(10, triu_size(d))
     state['fc.bias'] = torch.randn(10)
     if dropcov:
