@@ -31,6 +31,7 @@ ShuffleNetV2 1.0x ones torchvision's ``conv1``, ``stage2..4``, ``conv5``,
 the same reduction and ``fc``.
 """
 import argparse
+import inspect
 import os.path as osp
 import re
 from typing import Dict, List, Optional, Tuple
@@ -495,7 +496,9 @@ def classifier_checkpoint(state: Dict[str, torch.Tensor], filename: str,
         raise CheckpointLayoutError(
             f'{filename}: none of configs/pretrain builds its architecture '
             f'{arch}, so it cannot be checked or loaded')
-    options = config_options(config, arch)
+    from mmengine.config import Config
+    options = config_options(Config.fromfile(config_file(config)).model,
+                             arch)
     check_converted(state, config, options, filename)
     zoo = {}
     if entry is not None:
@@ -608,6 +611,27 @@ def load_classifier_state(filename: str) -> Tuple[Dict[str, torch.Tensor],
     return state, dict(checkpoint.get('meta') or {})
 
 
+def trained_pooling(meta: dict) -> Optional[str]:
+    """The pooling a classifier checkpoint was trained or converted with,
+    as its ``meta`` says: the config mmengine saves with a training
+    checkpoint (``cfg``), or the converter's ``pooling``; ``None`` when
+    neither is there (the tensors then tell reduced from not, and DropCov
+    from the rest, but not which normalisation)."""
+    if isinstance(meta.get('cfg'), str):
+        from mmengine.config import Config
+        model = Config.fromstring(meta['cfg'], '.py').get('model') or {}
+        neck, head = model.get('neck') or {}, model.get('head') or {}
+        from .necks import GCPNeck
+        from .token_heads import TokenCovClsHead
+        for part, owner in ((neck, GCPNeck), (head, TokenCovClsHead)):
+            if part.get('type') == owner.__name__:
+                return part.get('pooling', inspect.signature(
+                    owner).parameters['pooling'].default)
+        return 'gap'
+    pooling = meta.get('pooling')
+    return pooling if isinstance(pooling, str) else None
+
+
 def export_backbone(src: str, out: str, toolbox: Optional[str] = None
                     ) -> str:
     """Write the backbone of a classifier checkpoint for dense tasks.
@@ -621,8 +645,8 @@ def export_backbone(src: str, out: str, toolbox: Optional[str] = None
     file holds ``meta`` and ``state_dict`` (trunk keys only, no prefix; a
     Swin's keep ``backbone.``, the only keys mmdet's Swin reads) and is
     named ``<out stem>-<sha256[:8]>.pth`` (mmdet's publish
-    convention). (``GCPResNet`` and mmseg's MobileNetV2 also load a whole
-    classifier checkpoint directly with ``prefix='backbone.'``.)
+    convention). (``GCPResNet`` also loads a whole classifier checkpoint
+    directly, and mmseg's MobileNetV2 with ``prefix='backbone.'``.)
 
     Args:
         src: the classifier checkpoint.
@@ -666,7 +690,8 @@ def export_backbone(src: str, out: str, toolbox: Optional[str] = None
     meta = dict(source=osp.basename(src), model=arch['model'],
                 pretrain_framework=meta.get('framework', 'pytorch'),
                 toolbox=toolbox if arch['model'] != 'resnet' else None,
-                depth=arch.get('depth'), pretrain_pooling=arch['pooling'],
+                depth=arch.get('depth'),
+                pretrain_pooling=trained_pooling(meta) or arch['pooling'],
                 pretrain_reduced_channels=arch.get('reduced_channels'),
                 note=f'{target} backbone weights; load with '
                 "init_cfg=dict(type='Pretrained', checkpoint=...)")

@@ -12,12 +12,13 @@ model-zoo files have direct links with a sha256 prefix in their names and
 download through :func:`download_checkpoint`.
 """
 import hashlib
+import inspect
 import os.path as osp
 import re
 import sys
 import urllib.request
 from dataclasses import dataclass
-from typing import Dict, List, Optional
+from typing import Dict, List, Mapping, Optional
 
 from ..utils import atomic_write
 
@@ -105,15 +106,19 @@ def config_name(depth: Optional[int], pooling: str,
     return f'configs/pretrain/{net}_{_batch_tag(model, tag)}-{tag}_in1k.py'
 
 
-def config_options(config: Optional[str], arch: dict) -> Dict[str, object]:
-    """``--cfg-options`` that fit ``config`` (named by :func:`config_name`)
-    to a classifier of architecture ``arch`` (``infer_architecture``'s
-    output) with another d, number of classes or ResNet width."""
+def config_options(model: Mapping, arch: dict) -> Dict[str, object]:
+    """``--cfg-options`` that fit a config's ``model`` (the parsed
+    ``model`` of the config :func:`config_name` names) to a classifier of
+    architecture ``arch`` (``infer_architecture``'s output) with another d,
+    number of classes or ResNet width."""
     options: Dict[str, object] = {}
     if arch.get('model') == 'conv_token_vit':
         return _conv_token_vit_options(arch)
-    match = re.search(r'-d(\d+)[-_]', osp.basename(config or ''))
-    config_d = int(match.group(1)) if match else None
+    from .necks import GCPNeck
+    neck = model.get('neck') or {}
+    config_d = neck.get('reduced_channels', inspect.signature(
+        GCPNeck).parameters['reduced_channels'].default) \
+        if neck.get('type') == 'GCPNeck' else None
     d = arch.get('reduced_channels')
     if d is not None and d != config_d:
         options['model.neck.reduced_channels'] = d
@@ -124,8 +129,8 @@ def config_options(config: Optional[str], arch: dict) -> Dict[str, object]:
         expansion = 4 if arch['depth'] >= 50 else 1
         options['model.neck.in_channels'] = \
             arch['base_channels'] * 8 * expansion
-    # the MindSpore (``-ms``) configs build the releases' 1001-way fc
-    config_classes = 1001 if '-ms_' in osp.basename(config or '') else 1000
+    # (the MindSpore configs build the releases' 1001-way fc)
+    config_classes = (model.get('head') or {}).get('num_classes')
     num_classes = arch.get('num_classes', config_classes)
     if num_classes != config_classes:
         options['model.head.num_classes'] = num_classes

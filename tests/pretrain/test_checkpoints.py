@@ -1,14 +1,15 @@
 """Released checkpoints convert into the pretraining configs' models with
 the authors' logits; classifier checkpoints export to GCPResNet."""
+import os.path as osp
 import re
 
 import pytest
 import torch
 
 from mmgcp.pretrain import (CheckpointLayoutError, convert_official,
-                            export_backbone)
+                            export_backbone, infer_architecture)
 
-from helpers import assert_same_logits, run_tool, venv_python
+from helpers import ROOT, assert_same_logits, run_tool, venv_python
 from reference_models import (ReleasedGCPMobileNetV2, ReleasedGCPResNet,
                               ReleasedGCPShuffleNetV2, randomise,
                               released_checkpoint)
@@ -197,3 +198,23 @@ def test_convert_tool_end_to_end(tmp_path):
     assert set(state) == set(GCPResNet(18).state_dict())
     assert torch.equal(state['layer4.0.conv1.weight'],
                        reference.layer4[0].conv1.weight)
+
+
+def test_export_says_the_pooling_the_classifier_was_trained_with(tmp_path):
+    """MPN-COV leaves no tensor of its own: the training checkpoint's
+    config says it, where the tensors alone would read as iSQRT-COV."""
+    from mmengine.runner import save_checkpoint
+
+    from mmgcp.engine import build_model, load_run_config
+    config = osp.join(ROOT, 'configs', 'pretrain',
+                      'resnet18-isqrt-d128_8xb32-lrnorm_in1k.py')
+    cfg = load_run_config(config, cfg_options={'model.neck.pooling': 'mpn'})
+    model = build_model(cfg)
+    src = str(tmp_path / 'epoch_1.pth')
+    save_checkpoint(dict(meta=dict(epoch=1, cfg=cfg.pretty_text),
+                         state_dict=model.state_dict()), src)
+    assert infer_architecture(model.state_dict())['pooling'] == 'isqrt'
+    path = export_backbone(src, str(tmp_path / 'backbone.pth'))
+    meta = torch.load(path, weights_only=True)['meta']
+    assert meta['pretrain_pooling'] == 'mpn'
+    assert meta['pretrain_reduced_channels'] == 128

@@ -42,8 +42,10 @@ if ! ls "$dir"/*.whl >/dev/null 2>&1; then
   rm -rf "$tmp"
   mkdir -p "$tmp/src"
   trap 'rm -rf "$tmp"' EXIT
+  # --no-build-isolation: reading the sdist's metadata runs its setup.py,
+  # which (mmcv 2.1.0) imports pkg_resources, gone from setuptools >= 81
   "$PY" -m pip download -q --no-deps --no-binary :all: --no-cache-dir \
-    -d "$tmp/src" "$SPEC"
+    --no-build-isolation -d "$tmp/src" "$SPEC"
   tar -xzf "$tmp"/src/*.tar.gz -C "$tmp/src"
   src=$(dirname "$(ls "$tmp"/src/*/setup.py)")
   if [ "$cxx20" = 1 ]; then

@@ -25,13 +25,20 @@ MISSING_CHECKPOINT_HELP = (
     '  * or pretraining one:\n'
     '      tools/dist_train.sh configs/pretrain/<config>.py 8\n'
     'then point the config at it (--cfg-options '
-    'model.backbone.init_cfg.checkpoint=OUT.pth; for a whole classifier '
-    "checkpoint add model.backbone.init_cfg.prefix=backbone.), or set "
+    'model.backbone.init_cfg.checkpoint=OUT.pth: a converted release, a '
+    'pretraining checkpoint or an exported backbone), or set '
     'model.backbone.init_cfg=None to train from scratch.')
 
 
 def _under(key: str, prefixes: Iterable[str]) -> bool:
     return any(key.startswith(p + '.') for p in prefixes)
+
+
+def _is_whole_model(state: Mapping[str, object]) -> bool:
+    """Keys of a whole model (``backbone.*`` beside ``neck.*``, ``head.*``
+    or a detector's heads) rather than of a backbone or a release."""
+    return any(k.startswith('backbone.') for k in state) and not any(
+        k.startswith(('conv1.', 'bn1.', 'layer1.', 'module.')) for k in state)
 
 
 def load_backbone_checkpoint(
@@ -51,8 +58,10 @@ def load_backbone_checkpoint(
     Args:
         module (nn.Module): the backbone, already initialised.
         filename (str): a local path or URL mmengine can load.
-        prefix (str, optional): take ``prefix.*`` keys only (e.g.
-            ``'backbone'`` for a detector checkpoint).
+        prefix (str, optional): take ``prefix.*`` keys only. Without it,
+            a whole-model checkpoint (an mmpretrain classifier, as the
+            converter and pretraining write them, or a detector) gives its
+            ``backbone.*`` keys, which the log line says.
         map_location (str): passed to ``torch.load``. Default: ``'cpu'``.
         keep_init (Mapping[str, Sequence[str]], optional): modules a
             classifier checkpoint cannot hold (DCN offsets, plugins), grouped
@@ -72,6 +81,13 @@ def load_backbone_checkpoint(
             MISSING_CHECKPOINT_HELP)
     checkpoint = CheckpointLoader.load_checkpoint(filename, map_location)
     state = state_dict_of(checkpoint, filename, prefix)
+    whole_model = []  # the other parts of a whole-model checkpoint
+    if not prefix and _is_whole_model(state):
+        # an mmpretrain classifier (backbone, neck, head: what the
+        # converter and pretraining write) or a detector: its backbone
+        whole_model = sorted({k.split('.')[0] for k in state
+                              if not k.startswith('backbone.')})
+        state = state_dict_of(checkpoint, filename, 'backbone')
     # only BN layers are skipped: a GroupNorm file has its own at these names
     bn_layers = [n for n in skip_file if f'{n}.running_mean' in state]
     skipped = {k for k in state if _under(k, bn_layers)}
@@ -90,10 +106,6 @@ def load_backbone_checkpoint(
         if diff.unexpected:
             problems.append(
                 f'unexpected keys: {format_keys(diff.unexpected)}')
-        if not prefix and any(k.startswith('backbone.') for k in state):
-            problems.append("its keys start with 'backbone.': a whole-model "
-                            "checkpoint, load it with prefix='backbone.' in "
-                            'the init_cfg')
         raise KeyError(f'{filename} does not match {type(module).__name__} '
                        f'(depth mismatch, or not a ResNet classifier '
                        f'checkpoint?); ' + '; '.join(problems))
@@ -108,8 +120,11 @@ def load_backbone_checkpoint(
     module.load_state_dict(backbone_state, strict=True)
     logger = MMLogger.get_current_instance()
     dropped = sorted({k.split('.')[0] for k in head})
+    source = (f"the backbone.* tensors of the whole-model checkpoint "
+              f"{filename} (not its {', '.join(whole_model)})"
+              if whole_model else filename)
     logger.info(f'Loaded {len(state) - len(head)} backbone tensors from '
-                f'{filename}; dropped {len(head)} classifier-head tensors '
+                f'{source}; dropped {len(head)} classifier-head tensors '
                 f'({", ".join(dropped) or "none"})')
     if initialised:
         groups = []

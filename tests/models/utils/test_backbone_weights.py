@@ -78,6 +78,24 @@ def test_detector_checkpoint_with_prefix(tmp_path):
     assert torch.equal(net.conv1.weight, source.conv1.weight)
 
 
+def test_whole_model_checkpoint_gives_its_backbone_without_prefix(tmp_path):
+    """An mmpretrain classifier (what the converter writes) needs no
+    prefix='backbone.'; the log line says what was taken."""
+    source, _ = released_checkpoint()
+    state = {'backbone.' + k: v for k, v in source.state_dict().items()}
+    state.update({'neck.layer_reduce.weight': torch.zeros(64, 512, 1, 1),
+                  'head.fc.weight': torch.zeros(10, triu_size(64))})
+    path = tmp_path / 'classifier.pth'
+    torch.save(dict(state_dict=state, meta=dict(epoch=1)), path)
+    net, lines = log_lines(lambda: load(path))
+    for key, value in source.state_dict().items():
+        assert torch.equal(net.state_dict()[key], value), key
+    line, = [x for x in lines if x.startswith('Loaded')]
+    assert line.startswith(
+        f'Loaded 120 backbone tensors from the backbone.* tensors of the '
+        f'whole-model checkpoint {path} (not its head, neck)')
+
+
 def test_old_checkpoint_without_bn_counters_loads(tmp_path):
     source, ckpt = released_checkpoint()
     ckpt['state_dict'] = {k: v for k, v in ckpt['state_dict'].items()
