@@ -85,12 +85,20 @@ def test_export_and_load_into_gcp_resnet(trained, tmp_path):
     torch.testing.assert_close(c5, torch.nn.functional.max_pool2d(stage4, 2))
 
 
-def test_whole_checkpoint_without_prefix_says_what_to_do(trained):
+def test_whole_checkpoint_without_prefix_gives_its_backbone(trained):
+    """A pretraining checkpoint needs no prefix='backbone.'; GCPResNet takes
+    the backbone of a whole-model file and leaves the neck and head."""
     _, work, _, _ = trained
+    ckpt = torch.load(work / 'epoch_3.pth', weights_only=False)
     net = GCPResNet(18, 'M', init_cfg=dict(
         type='Pretrained', checkpoint=str(work / 'epoch_3.pth')))
-    with pytest.raises(KeyError, match="prefix='backbone.'"):
-        net.init_weights()
+    net.init_weights()
+    for key, value in net.state_dict().items():
+        assert torch.equal(value, ckpt['state_dict']['backbone.' + key]), key
+    deeper = GCPResNet(50, 'M', init_cfg=dict(
+        type='Pretrained', checkpoint=str(work / 'epoch_3.pth')))
+    with pytest.raises(KeyError, match='epoch_3.pth.*missing backbone keys'):
+        deeper.init_weights()
 
 
 FAKE_SRUN = '''#!/usr/bin/env bash
